@@ -1,0 +1,1 @@
+"""Project configuration: settings, URLs, database routing and the embedded PostgreSQL."""

@@ -1,0 +1,9 @@
+"""URL configuration: the admin, accounts and the videos site."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("videos.urls")),
+]

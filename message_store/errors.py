@@ -1,0 +1,58 @@
+"""The message store's own errors: callers never see a raw psycopg exception."""
+
+from __future__ import annotations
+
+import re
+
+
+class MessageStoreError(Exception):
+    """Base of every error the message store raises."""
+
+
+class InvalidMessageError(MessageStoreError, ValueError):
+    """A message, stream name or read argument breaks the rules; nothing was written."""
+
+
+class DuplicateMessageIdError(MessageStoreError):
+    """A message with this id is already stored; nothing was written."""
+
+    def __init__(self, message_id: str) -> None:
+        super().__init__(f"a message with id {message_id} is already stored")
+        self.message_id = message_id
+
+
+class VersionConflictError(MessageStoreError):
+    """The stream was not at the expected version; nothing was written.
+
+    `actual_version` is -1 for a stream with no messages, like `expected_version`.
+    """
+
+    PATTERN = re.compile(
+        r"Wrong expected version: (?P<expected>-?\d+) "
+        r"\(Stream: (?P<stream>.*), Stream Version: (?P<actual>-?\d+)\)"
+    )
+
+    def __init__(self, stream_name: str, expected_version: int, actual_version: int) -> None:
+        super().__init__(
+            f"stream {stream_name} is at version {actual_version}, "
+            f"not the expected {expected_version}"
+        )
+        self.stream_name = stream_name
+        self.expected_version = expected_version
+        self.actual_version = actual_version
+
+    @classmethod
+    def parse(cls, text: str) -> VersionConflictError | None:
+        """Read Message DB's error text (the same regular expression its clients use)."""
+        match = cls.PATTERN.search(text)
+        if match is None:
+            return None
+        return cls(match["stream"], int(match["expected"]), int(match["actual"]))
+
+
+class ReadError(MessageStoreError, ValueError):
+    """The database refused a read (a category where a stream was due, bad group, ...)."""
+
+
+class StoreUnavailableError(MessageStoreError, ConnectionError):
+    """The database could not be reached; the operation may be retried."""

@@ -1,0 +1,128 @@
+"""The two shapes of a message: `NewMessage` to write, `Message` as read back from the store."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from message_store.errors import InvalidMessageError
+from message_store.streams import require_stream_name
+
+
+def new_id() -> str:
+    """A fresh message id. Prefer a derived id (`derived_id`) when a retry must not duplicate."""
+    return str(uuid.uuid4())
+
+
+def derived_id(*parts: object) -> str:
+    """A UUID that is the same every time for the same parts: idempotent writes and job ids."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "video-catalog:" + "/".join(map(str, parts))))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Message:
+    """A stored message. `data` and `metadata` are JSON objects (dicts), never None."""
+
+    id: str
+    stream_name: str
+    type: str
+    position: int
+    global_position: int
+    data: dict[str, Any]
+    metadata: dict[str, Any]
+    time: datetime
+
+    @classmethod
+    def from_row(cls, row: tuple) -> Message:
+        """Build from a `message_store.message` row (data and metadata arrive as JSON text)."""
+        message_id, stream, message_type, position, global_position, data, metadata, time = row
+        return cls(
+            id=message_id,
+            stream_name=stream,
+            type=message_type,
+            position=position,
+            global_position=global_position,
+            data=_json_object(data),
+            metadata=_json_object(metadata),
+            time=time if time.tzinfo else time.replace(tzinfo=UTC),
+        )
+
+
+def _json_object(text: str | None) -> dict[str, Any]:
+    """Other writers may store null, arrays or scalars: a reader always gets a dict."""
+    if text is None:
+        return {}
+    value = json.loads(text)
+    return value if isinstance(value, dict) else {"value": value}
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewMessage:
+    """A message to write. Validated on construction, so a bad one never reaches the database.
+
+    `expected_version` is the stream's version the write requires (-1: the stream is empty);
+    None writes whatever the version.
+    """
+
+    id: str | uuid.UUID | None = None
+    stream_name: str
+    type: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+    metadata: Mapping[str, Any] | None = None
+    expected_version: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", _valid_id(self.id))
+        require_stream_name(self.stream_name)
+        if not isinstance(self.type, str) or not self.type.strip():
+            raise InvalidMessageError(f"message type must be a non-empty string, not {self.type!r}")
+        _require_json_object("data", self.data)
+        if self.metadata is not None:
+            _require_json_object("metadata", self.metadata)
+        version = self.expected_version
+        if version is not None and (
+            isinstance(version, bool) or not isinstance(version, int) or version < -1
+        ):
+            raise InvalidMessageError(
+                f"expected_version must be an integer >= -1 or None, not {version!r}"
+            )
+
+    @property
+    def data_json(self) -> str:
+        return _dumps("data", self.data)
+
+    @property
+    def metadata_json(self) -> str | None:
+        return None if self.metadata is None else _dumps("metadata", self.metadata)
+
+
+def _valid_id(value: object) -> str:
+    if value is None or value == "":
+        raise InvalidMessageError("message has no id: every message needs a UUID id")
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if not isinstance(value, str):
+        raise InvalidMessageError(f"message id must be a UUID, not {value!r}")
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise InvalidMessageError(f"message id {value!r} is not a UUID") from None
+
+
+def _require_json_object(name: str, value: object) -> None:
+    if not isinstance(value, Mapping):
+        raise InvalidMessageError(
+            f"message {name} must be a JSON object, not {type(value).__name__}"
+        )
+    _dumps(name, value)
+
+
+def _dumps(name: str, value: Mapping[str, Any]) -> str:
+    try:
+        return json.dumps(value, allow_nan=False, separators=(",", ":"))
+    except (TypeError, ValueError) as error:
+        raise InvalidMessageError(f"message {name} is not serializable as JSON: {error}") from None

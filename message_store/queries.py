@@ -1,0 +1,22 @@
+"""Every SQL statement the Python client sends to the message store, in one place.
+
+The schema itself (tables, functions, role) is `sql/schema.sql`; these are the calls to it.
+"""
+
+from pathlib import Path
+
+SCHEMA_FILE = Path(__file__).parent / "sql" / "schema.sql"
+
+WRITE_MESSAGE = "SELECT message_store.write_message(%s, %s, %s, %s::jsonb, %s::jsonb, %s)"
+GET_STREAM_MESSAGES = "SELECT * FROM message_store.get_stream_messages(%s, %s, %s)"
+GET_CATEGORY_MESSAGES = "SELECT * FROM message_store.get_category_messages(%s, %s, %s, %s, %s, %s)"
+GET_ALL_MESSAGES = "SELECT * FROM message_store.get_all_messages(%s, %s)"
+GET_LAST_STREAM_MESSAGE = "SELECT * FROM message_store.get_last_stream_message(%s, %s)"
+STREAM_VERSION = "SELECT message_store.stream_version(%s)"
+LISTEN = "LISTEN message_store"
+NOTIFY_CHANNEL = "message_store"
+DISABLE_NOTIFY = "SET message_store.notify = 'off'"
+
+
+def schema_sql() -> str:
+    return SCHEMA_FILE.read_text()

@@ -1,0 +1,402 @@
+-- The message store: Message DB 1.3's interface (schema, table, type, functions, role and error
+-- texts), so that any Message DB client can share it, with three additions of ours:
+--   * writers serialize per stream, not per category, so writers to one category commit together;
+--   * readers of a category or of the whole store never skip a message that commits late
+--     (the read horizon below);
+--   * a notification on commit, per category, so consumers wake without polling.
+-- Every statement is idempotent: `manage.py migrate --database message_store` installs or
+-- upgrades it in place.
+
+CREATE SCHEMA IF NOT EXISTS message_store;
+
+CREATE TABLE IF NOT EXISTS message_store.messages (
+  global_position bigserial NOT NULL,
+  position bigint NOT NULL,
+  time timestamp WITHOUT TIME ZONE DEFAULT (now() AT TIME ZONE 'utc') NOT NULL,
+  stream_name text NOT NULL,
+  type text NOT NULL,
+  data jsonb,
+  metadata jsonb,
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  PRIMARY KEY (global_position)
+);
+
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+                 WHERE n.nspname = 'message_store' AND t.typname = 'message') THEN
+    CREATE TYPE message_store.message AS (
+      id varchar,
+      stream_name varchar,
+      type varchar,
+      position bigint,
+      global_position bigint,
+      data varchar,
+      metadata varchar,
+      time timestamp
+    );
+  END IF;
+END
+$$;
+
+-- Name functions ---------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION message_store.hash_64(value varchar)
+RETURNS bigint AS $$
+  SELECT ('x' || left(md5(value), 16))::bit(64)::bigint;
+$$ LANGUAGE sql IMMUTABLE PARALLEL SAFE;
+
+CREATE OR REPLACE FUNCTION message_store.category(stream_name varchar)
+RETURNS varchar AS $$
+  SELECT split_part(stream_name, '-', 1);
+$$ LANGUAGE sql IMMUTABLE PARALLEL SAFE;
+
+CREATE OR REPLACE FUNCTION message_store.id(stream_name varchar)
+RETURNS varchar AS $$
+  SELECT CASE WHEN strpos(stream_name, '-') = 0 THEN NULL
+              ELSE substring(stream_name FROM strpos(stream_name, '-') + 1) END;
+$$ LANGUAGE sql IMMUTABLE PARALLEL SAFE;
+
+CREATE OR REPLACE FUNCTION message_store.cardinal_id(stream_name varchar)
+RETURNS varchar AS $$
+  SELECT split_part(message_store.id(stream_name), '+', 1);
+$$ LANGUAGE sql IMMUTABLE PARALLEL SAFE;
+
+CREATE OR REPLACE FUNCTION message_store.is_category(stream_name varchar)
+RETURNS boolean AS $$
+  SELECT strpos(stream_name, '-') = 0;
+$$ LANGUAGE sql IMMUTABLE PARALLEL SAFE;
+
+CREATE OR REPLACE FUNCTION message_store.message_store_version()
+RETURNS varchar AS $$
+  SELECT '1.3.0+video-catalog.1'::varchar;
+$$ LANGUAGE sql IMMUTABLE;
+
+-- Indexes (Message DB's) ---------------------------------------------------------------------
+
+CREATE UNIQUE INDEX IF NOT EXISTS messages_id ON message_store.messages (id);
+CREATE UNIQUE INDEX IF NOT EXISTS messages_stream
+  ON message_store.messages (stream_name, position);
+CREATE INDEX IF NOT EXISTS messages_category
+  ON message_store.messages (
+    message_store.category(stream_name),
+    global_position,
+    message_store.category(metadata->>'correlationStreamName')
+  );
+
+-- Writing --------------------------------------------------------------------------------------
+
+-- Serializes writers of one stream until commit, so positions stay gapless and the expected
+-- version check is exact. Message DB locks the whole category here; we lock only the stream,
+-- because the read horizon (below) is what keeps category readers from skipping.
+CREATE OR REPLACE FUNCTION message_store.acquire_lock(stream_name varchar)
+RETURNS bigint AS $$
+DECLARE
+  _lock_id bigint := message_store.hash_64(acquire_lock.stream_name);
+BEGIN
+  PERFORM pg_advisory_xact_lock(_lock_id);
+  RETURN _lock_id;
+END;
+$$ LANGUAGE plpgsql VOLATILE;
+
+-- Advertises, until this transaction ends, the highest global position drawn so far. It must run
+-- before this transaction draws a global position: every position it then draws is greater than
+-- what it advertised, so readers that stop at the lowest advertised value never pass it.
+-- The key is the two-integer advisory lock form (objsubid 2 in pg_locks), tagged 0x4D53 in the
+-- upper 16 bits of the first key; the value is held in the other 48 bits.
+CREATE OR REPLACE FUNCTION message_store.advertise_write()
+RETURNS void AS $$
+DECLARE
+  _drawn bigint;
+BEGIN
+  SELECT CASE WHEN s.is_called THEN s.last_value ELSE s.last_value - 1 END
+    INTO _drawn
+    FROM message_store.messages_global_position_seq s;
+  PERFORM pg_advisory_xact_lock_shared(
+    ((19795::bigint << 16) | (_drawn >> 32))::int4,
+    ((_drawn & 4294967295) - CASE WHEN (_drawn & 4294967295) >= 2147483648
+                                  THEN 4294967296 ELSE 0 END)::int4
+  );
+END;
+$$ LANGUAGE plpgsql VOLATILE;
+
+CREATE OR REPLACE FUNCTION message_store.write_message(
+  id varchar,
+  stream_name varchar,
+  "type" varchar,
+  data jsonb,
+  metadata jsonb DEFAULT NULL,
+  expected_version bigint DEFAULT NULL
+)
+RETURNS bigint AS $$
+DECLARE
+  _message_id uuid;
+  _stream_version bigint;
+  _next_position bigint;
+BEGIN
+  _message_id := uuid(write_message.id);
+
+  PERFORM message_store.acquire_lock(write_message.stream_name);
+
+  _stream_version := coalesce(message_store.stream_version(write_message.stream_name), -1);
+
+  IF write_message.expected_version IS NOT NULL
+     AND write_message.expected_version != _stream_version THEN
+    RAISE EXCEPTION
+      'Wrong expected version: % (Stream: %, Stream Version: %)',
+      write_message.expected_version,
+      write_message.stream_name,
+      _stream_version;
+  END IF;
+
+  _next_position := _stream_version + 1;
+
+  PERFORM message_store.advertise_write();
+
+  INSERT INTO message_store.messages (id, stream_name, position, type, data, metadata)
+  VALUES (
+    _message_id,
+    write_message.stream_name,
+    _next_position,
+    write_message.type,
+    write_message.data,
+    write_message.metadata
+  );
+
+  -- Delivered at commit, once per category per transaction (PostgreSQL folds duplicates).
+  IF coalesce(current_setting('message_store.notify', true), 'on') <> 'off' THEN
+    PERFORM pg_notify('message_store', message_store.category(write_message.stream_name));
+  END IF;
+
+  RETURN _next_position;
+END;
+$$ LANGUAGE plpgsql VOLATILE;
+
+-- Reading --------------------------------------------------------------------------------------
+
+CREATE OR REPLACE FUNCTION message_store.stream_version(stream_name varchar)
+RETURNS bigint AS $$
+  SELECT max(position) FROM message_store.messages WHERE messages.stream_name = $1;
+$$ LANGUAGE sql STABLE;
+
+-- The highest global position below which every message is committed or rolled back: the lowest
+-- value advertised by a transaction still writing, capped by the sequence. The sequence is read
+-- first, pg_locks second: a writer that draws a position at or below the sequence value read
+-- here has advertised before drawing, so its lock is seen. A reader must query rows with a
+-- statement that starts after this one (a new snapshot in READ COMMITTED, PostgreSQL's default).
+CREATE OR REPLACE FUNCTION message_store.read_horizon()
+RETURNS bigint AS $$
+DECLARE
+  _drawn bigint;
+  _lowest_advertised bigint;
+BEGIN
+  SELECT CASE WHEN s.is_called THEN s.last_value ELSE s.last_value - 1 END
+    INTO _drawn
+    FROM message_store.messages_global_position_seq s;
+
+  SELECT min(((l.classid::bigint & 65535) << 32) | l.objid::bigint)
+    INTO _lowest_advertised
+    FROM pg_catalog.pg_locks l
+   WHERE l.locktype = 'advisory'
+     AND l.objsubid = 2
+     AND (l.classid::bigint >> 16) = 19795
+     AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database());
+
+  RETURN least(_drawn, _lowest_advertised);
+END;
+$$ LANGUAGE plpgsql VOLATILE;
+
+CREATE OR REPLACE FUNCTION message_store.require_sql_condition()
+RETURNS void AS $$
+BEGIN
+  IF coalesce(current_setting('message_store.sql_condition', true), 'off') <> 'on' THEN
+    RAISE EXCEPTION 'Retrieval with SQL condition is not activated';
+  END IF;
+END;
+$$ LANGUAGE plpgsql STABLE;
+
+CREATE OR REPLACE FUNCTION message_store.get_stream_messages(
+  stream_name varchar,
+  "position" bigint DEFAULT 0,
+  batch_size bigint DEFAULT 1000,
+  condition varchar DEFAULT NULL
+)
+RETURNS SETOF message_store.message AS $$
+DECLARE
+  _command text;
+BEGIN
+  IF message_store.is_category(get_stream_messages.stream_name) THEN
+    RAISE EXCEPTION 'Must be a stream name: %', get_stream_messages.stream_name;
+  END IF;
+
+  "position" := coalesce("position", 0);
+  batch_size := coalesce(batch_size, 1000);
+
+  _command := '
+    SELECT id::varchar, stream_name::varchar, type::varchar, position::bigint,
+           global_position::bigint, data::varchar, metadata::varchar, time::timestamp
+      FROM message_store.messages
+     WHERE stream_name = $1 AND position >= $2';
+
+  IF get_stream_messages.condition IS NOT NULL THEN
+    PERFORM message_store.require_sql_condition();
+    _command := _command || format(' AND (%s)', get_stream_messages.condition);
+  END IF;
+
+  _command := _command || ' ORDER BY position ASC';
+  IF batch_size <> -1 THEN
+    _command := _command || ' LIMIT $3';
+  END IF;
+
+  RETURN QUERY EXECUTE _command USING get_stream_messages.stream_name, "position", batch_size;
+END;
+$$ LANGUAGE plpgsql VOLATILE;
+
+CREATE OR REPLACE FUNCTION message_store.get_category_messages(
+  category varchar,
+  "position" bigint DEFAULT 1,
+  batch_size bigint DEFAULT 1000,
+  correlation varchar DEFAULT NULL,
+  consumer_group_member bigint DEFAULT NULL,
+  consumer_group_size bigint DEFAULT NULL,
+  condition varchar DEFAULT NULL
+)
+RETURNS SETOF message_store.message AS $$
+DECLARE
+  _command text;
+  _horizon bigint;
+BEGIN
+  IF NOT message_store.is_category(get_category_messages.category) THEN
+    RAISE EXCEPTION 'Must be a category: %', get_category_messages.category;
+  END IF;
+
+  "position" := coalesce("position", 1);
+  batch_size := coalesce(batch_size, 1000);
+
+  IF correlation IS NOT NULL AND strpos(correlation, '-') > 0 THEN
+    RAISE EXCEPTION 'Correlation must be a category (Correlation: %)', correlation;
+  END IF;
+
+  IF (consumer_group_member IS NULL) <> (consumer_group_size IS NULL) THEN
+    RAISE EXCEPTION
+      'Consumer group member and size must be specified (Consumer Group Member: %, Consumer Group Size: %)',
+      consumer_group_member, consumer_group_size;
+  END IF;
+
+  IF consumer_group_size IS NOT NULL THEN
+    IF consumer_group_size < 1 THEN
+      RAISE EXCEPTION
+        'Consumer group size must not be less than 1 (Consumer Group Member: %, Consumer Group Size: %)',
+        consumer_group_member, consumer_group_size;
+    END IF;
+    IF consumer_group_member < 0 THEN
+      RAISE EXCEPTION
+        'Consumer group member must not be less than 0 (Consumer Group Member: %, Consumer Group Size: %)',
+        consumer_group_member, consumer_group_size;
+    END IF;
+    IF consumer_group_member >= consumer_group_size THEN
+      RAISE EXCEPTION
+        'Consumer group member must be less than the group size (Consumer Group Member: %, Consumer Group Size: %)',
+        consumer_group_member, consumer_group_size;
+    END IF;
+  END IF;
+
+  _horizon := message_store.read_horizon();
+
+  _command := '
+    SELECT id::varchar, stream_name::varchar, type::varchar, position::bigint,
+           global_position::bigint, data::varchar, metadata::varchar, time::timestamp
+      FROM message_store.messages
+     WHERE message_store.category(stream_name) = $1
+       AND global_position >= $2
+       AND global_position <= $7';
+
+  IF correlation IS NOT NULL THEN
+    _command := _command
+      || ' AND message_store.category(metadata->>''correlationStreamName'') = $4';
+  END IF;
+
+  IF consumer_group_size IS NOT NULL THEN
+    _command := _command
+      || ' AND mod(abs(message_store.hash_64(message_store.cardinal_id(stream_name))), $6) = $5';
+  END IF;
+
+  IF get_category_messages.condition IS NOT NULL THEN
+    PERFORM message_store.require_sql_condition();
+    _command := _command || format(' AND (%s)', get_category_messages.condition);
+  END IF;
+
+  _command := _command || ' ORDER BY global_position ASC';
+  IF batch_size <> -1 THEN
+    _command := _command || ' LIMIT $3';
+  END IF;
+
+  RETURN QUERY EXECUTE _command USING
+    get_category_messages.category, "position", batch_size, correlation,
+    consumer_group_member, consumer_group_size, _horizon;
+END;
+$$ LANGUAGE plpgsql VOLATILE;
+
+-- Ours: every message of the store in global order, from `position`, behind the read horizon.
+CREATE OR REPLACE FUNCTION message_store.get_all_messages(
+  "position" bigint DEFAULT 1,
+  batch_size bigint DEFAULT 1000,
+  condition varchar DEFAULT NULL
+)
+RETURNS SETOF message_store.message AS $$
+DECLARE
+  _command text;
+  _horizon bigint;
+BEGIN
+  "position" := coalesce("position", 1);
+  batch_size := coalesce(batch_size, 1000);
+  _horizon := message_store.read_horizon();
+
+  _command := '
+    SELECT id::varchar, stream_name::varchar, type::varchar, position::bigint,
+           global_position::bigint, data::varchar, metadata::varchar, time::timestamp
+      FROM message_store.messages
+     WHERE global_position >= $1 AND global_position <= $3';
+
+  IF get_all_messages.condition IS NOT NULL THEN
+    PERFORM message_store.require_sql_condition();
+    _command := _command || format(' AND (%s)', get_all_messages.condition);
+  END IF;
+
+  _command := _command || ' ORDER BY global_position ASC';
+  IF batch_size <> -1 THEN
+    _command := _command || ' LIMIT $2';
+  END IF;
+
+  RETURN QUERY EXECUTE _command USING "position", batch_size, _horizon;
+END;
+$$ LANGUAGE plpgsql VOLATILE;
+
+CREATE OR REPLACE FUNCTION message_store.get_last_stream_message(
+  stream_name varchar,
+  "type" varchar DEFAULT NULL
+)
+RETURNS SETOF message_store.message AS $$
+  SELECT id::varchar, m.stream_name::varchar, m.type::varchar, position::bigint,
+         global_position::bigint, data::varchar, metadata::varchar, time::timestamp
+    FROM message_store.messages m
+   WHERE m.stream_name = $1
+     AND ($2 IS NULL OR m.type = $2)
+   ORDER BY position DESC
+   LIMIT 1;
+$$ LANGUAGE sql STABLE;
+
+-- The role Message DB clients log in as: it may run the functions and read or append messages,
+-- nothing else (no UPDATE, no DELETE, no DDL).
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'message_store') THEN
+    CREATE ROLE message_store WITH LOGIN;
+  END IF;
+END
+$$;
+
+GRANT USAGE ON SCHEMA message_store TO message_store;
+GRANT SELECT, INSERT ON message_store.messages TO message_store;
+GRANT USAGE, SELECT ON SEQUENCE message_store.messages_global_position_seq TO message_store;
+GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA message_store TO message_store;

@@ -1,0 +1,208 @@
+"""The message store client: the workshop's `messageStore`, in Python, over a connection pool.
+
+It writes and reads through Message DB's SQL functions only, so what it stores is readable by
+every Message DB client and vice versa. psycopg errors are translated into `message_store.errors`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TypeVar
+
+import psycopg
+import psycopg.errors
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from message_store import queries
+from message_store.errors import (
+    DuplicateMessageIdError,
+    InvalidMessageError,
+    MessageStoreError,
+    ReadError,
+    StoreUnavailableError,
+    VersionConflictError,
+)
+from message_store.messages import Message, NewMessage
+from message_store.projection import Projection
+from message_store.streams import ALL, is_category, require_stream_name
+
+logger = logging.getLogger(__name__)
+
+Entity = TypeVar("Entity")
+
+DEFAULT_BATCH_SIZE = 1000
+
+
+class MessageStore:
+    """Reads and writes messages. Thread-safe; one instance per process is enough."""
+
+    def __init__(self, conninfo: str, *, max_connections: int = 4, notify: bool = True) -> None:
+        self.conninfo = conninfo
+        self._notify = notify
+        self._pool = ConnectionPool(
+            conninfo,
+            min_size=1,
+            max_size=max(1, max_connections),
+            kwargs={"autocommit": True},
+            configure=self._configure,
+            open=False,
+            name="message_store",
+            timeout=10.0,
+        )
+        self._opened = False
+
+    def _configure(self, connection: psycopg.Connection) -> None:
+        if not self._notify:
+            connection.execute(queries.DISABLE_NOTIFY)
+
+    def close(self) -> None:
+        if self._opened:
+            self._pool.close()
+            self._opened = False
+
+    @contextmanager
+    def connection(self) -> Iterator[psycopg.Connection]:
+        """A pooled connection, with errors translated; for callers that need raw access."""
+        if not self._opened:
+            self._pool.open(wait=False)
+            self._opened = True
+        try:
+            with self._pool.connection() as connection:
+                yield connection
+        except PoolTimeout as error:
+            raise StoreUnavailableError(f"message store unreachable: {error}") from error
+        except psycopg.Error as error:
+            raise _translate(error) from error
+
+    # Writing ---------------------------------------------------------------------------------
+
+    def write(self, message: NewMessage) -> int:
+        """Write one message; return its position in its stream."""
+        with self.connection() as connection:
+            row = connection.execute(queries.WRITE_MESSAGE, _write_params(message)).fetchone()
+        return row[0]
+
+    def write_batch(self, messages: Sequence[NewMessage]) -> list[int]:
+        """Write several messages, to one stream or many, atomically: all or none.
+
+        Each message's `expected_version` is checked in order, so a batch may append several
+        messages to one stream with consecutive expected versions.
+        """
+        if not messages:
+            return []
+        with self.connection() as connection, connection.transaction():
+            cursor = connection.cursor()
+            cursor.executemany(
+                queries.WRITE_MESSAGE, [_write_params(m) for m in messages], returning=True
+            )
+            positions = []
+            while True:
+                positions.append(cursor.fetchone()[0])
+                if not cursor.nextset():
+                    break
+        return positions
+
+    # Reading ---------------------------------------------------------------------------------
+
+    def read(
+        self,
+        name: str,
+        *,
+        position: int | None = None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        correlation: str | None = None,
+        group_member: int | None = None,
+        group_size: int | None = None,
+    ) -> list[Message]:
+        """One batch from a stream (by position), a category or `ALL` (by global position).
+
+        Category and whole-store reads stop at the read horizon: a message whose transaction
+        is still open is never skipped, only served on a later read.
+        """
+        if not isinstance(name, str) or not name:
+            raise ReadError(f"read needs a stream name, a category or {ALL!r}, not {name!r}")
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < -1:
+            raise ReadError(f"batch_size must be -1 (no limit) or a count, not {batch_size!r}")
+        if name == ALL:
+            query, params = queries.GET_ALL_MESSAGES, (position, batch_size)
+        elif is_category(name):
+            query = queries.GET_CATEGORY_MESSAGES
+            params = (name, position, batch_size, correlation, group_member, group_size)
+        else:
+            if correlation is not None or group_size is not None or group_member is not None:
+                raise ReadError("correlation and consumer groups apply to category reads only")
+            query, params = queries.GET_STREAM_MESSAGES, (name, position, batch_size)
+        with self.connection() as connection:
+            rows = connection.execute(query, params).fetchall()
+        return [Message.from_row(row) for row in rows]
+
+    def read_stream(self, stream_name: str, *, position: int = 0) -> Iterator[Message]:
+        """Every message of one stream from `position`, fetched batch by batch."""
+        while True:
+            batch = self.read(stream_name, position=position)
+            yield from batch
+            if len(batch) < DEFAULT_BATCH_SIZE:
+                return
+            position = batch[-1].position + 1
+
+    def read_last(self, stream_name: str, message_type: str | None = None) -> Message | None:
+        require_stream_name(stream_name)
+        with self.connection() as connection:
+            row = connection.execute(
+                queries.GET_LAST_STREAM_MESSAGE, (stream_name, message_type)
+            ).fetchone()
+        return None if row is None else Message.from_row(row)
+
+    def stream_version(self, stream_name: str) -> int | None:
+        """Position of the stream's last message, or None for a stream with no messages."""
+        require_stream_name(stream_name)
+        with self.connection() as connection:
+            return connection.execute(queries.STREAM_VERSION, (stream_name,)).fetchone()[0]
+
+    def fetch(self, stream_name: str, projection: Projection[Entity]) -> tuple[Entity, int]:
+        """Fold a stream into an entity; return it with the stream's version (-1 when empty).
+
+        The version is what a handler passes as `expected_version` when it writes back, so two
+        handlers acting on the same state cannot both write.
+        """
+        version = -1
+        entity = projection.initial()
+        for message in self.read_stream(stream_name):
+            entity = projection.fold([message], entity)
+            version = message.position
+        return entity, version
+
+
+def _write_params(message: NewMessage) -> tuple:
+    return (
+        message.id,
+        message.stream_name,
+        message.type,
+        message.data_json,
+        message.metadata_json,
+        message.expected_version,
+    )
+
+
+def _translate(error: psycopg.Error) -> MessageStoreError:
+    text = str(error.diag.message_primary or error)
+    if isinstance(error, psycopg.errors.RaiseException):
+        conflict = VersionConflictError.parse(text)
+        if conflict is not None:
+            return conflict
+        return ReadError(text)
+    if isinstance(error, psycopg.errors.UniqueViolation):
+        if error.diag.constraint_name == "messages_id":
+            detail = error.diag.message_detail or ""
+            message_id = detail.split("=(", 1)[-1].split(")", 1)[0] if "=(" in detail else "?"
+            return DuplicateMessageIdError(message_id)
+        return MessageStoreError(text)
+    if isinstance(error, psycopg.errors.DataError):
+        return InvalidMessageError(text)
+    if isinstance(error, psycopg.OperationalError | psycopg.errors.AdminShutdown):
+        return StoreUnavailableError(f"message store unreachable: {text}")
+    if isinstance(error, psycopg.InterfaceError):
+        return StoreUnavailableError(f"message store connection lost: {text}")
+    return MessageStoreError(text)

@@ -1,0 +1,3 @@
+"""URLs of the videos site."""
+
+urlpatterns: list = []
