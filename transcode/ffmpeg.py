@@ -72,13 +72,6 @@ def run_ffmpeg(args: list[str], *, timeout: float = DEFAULT_TIMEOUT) -> str:
     return stderr
 
 
-def _stderr_tail(stderr: str, lines: int = _STDERR_TAIL_LINES) -> str:
-    """The last meaningful stderr lines; progress updates are separated by bare carriage returns."""
-    chunks = [chunk.strip() for chunk in re.split(r"[\r\n]+", stderr)]
-    meaningful = [chunk for chunk in chunks if chunk]
-    return " | ".join(meaningful[-lines:]) or "no diagnostic output"
-
-
 def probe(path: Path) -> VideoInfo:
     """Describe a video file, raising MediaError if it is missing, unreadable or not a video.
 
@@ -115,6 +108,13 @@ def _execute(args: list[str], *, timeout: float) -> subprocess.CompletedProcess[
     except subprocess.TimeoutExpired as exc:
         tail = _stderr_tail(_decode(exc.stderr or b""))
         raise MediaError(f"ffmpeg timed out after {timeout:g} s: {tail}") from exc
+
+
+def _stderr_tail(stderr: str, lines: int = _STDERR_TAIL_LINES) -> str:
+    """The last meaningful stderr lines; progress updates are separated by bare carriage returns."""
+    chunks = [chunk.strip() for chunk in re.split(r"[\r\n]+", stderr)]
+    meaningful = [chunk for chunk in chunks if chunk]
+    return " | ".join(meaningful[-lines:]) or "no diagnostic output"
 
 
 def _decode(raw: bytes) -> str:

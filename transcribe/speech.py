@@ -104,10 +104,9 @@ def transcribe(source: Path) -> Transcript:
     pcm = extract_pcm(Path(source))
     audio_seconds = len(pcm) / _BYTES_PER_SECOND
     cues: list[Cue] = []
+    regions = Segmenter(sample_rate=SAMPLE_RATE).segment(io.BytesIO(pcm + _TRAILING_SILENCE))
     with _shared_decoder() as decoder:
-        for region in Segmenter(sample_rate=SAMPLE_RATE).segment(
-            io.BytesIO(pcm + _TRAILING_SILENCE)
-        ):
+        for region in regions:
             words = _recognise(decoder, region.pcm, region.start_time)
             cues.extend(_cues_from(words))
     cues = _fit_timeline(cues, audio_seconds)

@@ -134,6 +134,17 @@ def test_not_a_video_is_rejected_clearly_and_leaves_nothing(tmp_path: Path) -> N
     assert not out.exists() or list(out.iterdir()) == []
 
 
+def test_failure_after_encoding_leaves_no_partial_files(tmp_path: Path) -> None:
+    source = make_video_without_audio(tmp_path / "source.mp4", 1)
+    out = tmp_path / "out"
+    (out / "poster.jpg").mkdir(parents=True)  # a directory cannot be replaced by the poster
+
+    with pytest.raises(IsADirectoryError):
+        transcode_to_web(source, out / "video.mp4", out / "poster.jpg")
+
+    assert [p.name for p in out.iterdir()] == ["poster.jpg"]
+
+
 def test_missing_file_is_rejected_clearly(tmp_path: Path) -> None:
     with pytest.raises(MediaError, match="file not found"):
         transcode_to_web(tmp_path / "absent.mp4", tmp_path / "v.mp4", tmp_path / "p.jpg")
@@ -142,3 +153,9 @@ def test_missing_file_is_rejected_clearly(tmp_path: Path) -> None:
 def test_ffmpeg_failure_reports_its_reason(tmp_path: Path) -> None:
     with pytest.raises(MediaError, match=r"ffmpeg failed: .*No such file"):
         run_ffmpeg(["-i", str(tmp_path / "absent.mp4"), "-f", "null", "-"])
+
+
+def test_ffmpeg_timeout_is_reported() -> None:
+    endless = ["-f", "lavfi", "-i", "testsrc2", "-f", "null", "-"]
+    with pytest.raises(MediaError, match=r"ffmpeg timed out after 0\.5 s"):
+        run_ffmpeg(endless, timeout=0.5)

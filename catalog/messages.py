@@ -1,0 +1,84 @@
+"""The catalog component's messages and streams: the process that turns an upload into a video.
+
+The web app writes `Catalog` to `catalog:command-{videoId}`. Everything else lives in the video's
+own stream `catalog-{videoId}`: `Started`, then copies of the outcomes of the jobs it started
+(`Transcoded` / `TranscodeFailed`, `Transcribed` / `TranscribeFailed`), then `Cataloged`.
+Job ids derive from the video id, so reprocessing never starts a second job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from message_store.contracts import MessageData
+from message_store.messages import derived_id
+from message_store.streams import stream_name
+
+CATEGORY = "catalog"
+COMMAND_CATEGORY = "catalog:command"
+
+
+def command_stream(video_id: str) -> str:
+    return stream_name(COMMAND_CATEGORY, video_id)
+
+
+def entity_stream(video_id: str) -> str:
+    return stream_name(CATEGORY, video_id)
+
+
+def transcode_id(video_id: str) -> str:
+    return derived_id("transcode", video_id)
+
+
+def transcribe_id(video_id: str) -> str:
+    return derived_id("transcribe", video_id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Catalog(MessageData):
+    video_id: str
+    title: str
+    owner_id: str | None = None
+    source_uri: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Started(MessageData):
+    video_id: str
+    title: str
+    owner_id: str | None = None
+    source_uri: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Transcoded(MessageData):
+    video_id: str
+    video_uri: str
+    poster_uri: str
+    duration_seconds: float
+    width: int
+    height: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class TranscodeFailed(MessageData):
+    video_id: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Transcribed(MessageData):
+    video_id: str
+    transcript: str | None = None
+    captions_uri: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class TranscribeFailed(MessageData):
+    video_id: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cataloged(MessageData):
+    video_id: str

@@ -1,0 +1,79 @@
+"""Typed message bodies: snake_case dataclasses in Python, camelCase JSON objects in the store.
+
+This is the one place where keys change case. `parse` never trusts what it reads: a missing key
+or a value of the wrong type (from another language, an old version, a typo) raises
+`MalformedMessageError` naming the problem, which a consumer parks instead of crashing.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import types
+import typing
+from typing import Any, ClassVar, Self
+
+from message_store.errors import MessageStoreError
+from message_store.messages import Message
+
+_CAMEL_BOUNDARY = re.compile(r"_([a-z0-9])")
+
+
+class MalformedMessageError(MessageStoreError, ValueError):
+    """A stored message's data does not match its type's contract."""
+
+
+def camel_case(name: str) -> str:
+    return _CAMEL_BOUNDARY.sub(lambda match: match.group(1).upper(), name)
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class MessageData:
+    """Base of every message body. The message type is the class name."""
+
+    type_name: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.type_name = cls.__name__
+
+    def to_data(self) -> dict[str, Any]:
+        return {camel_case(f.name): getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    @classmethod
+    def parse(cls, message: Message) -> Self:
+        """Read and check `message.data` against this contract."""
+        data = message.data
+        hints = typing.get_type_hints(cls)
+        values: dict[str, Any] = {}
+        for field in dataclasses.fields(cls):
+            key = camel_case(field.name)
+            has_default = (
+                field.default is not dataclasses.MISSING
+                or field.default_factory is not dataclasses.MISSING
+            )
+            if key not in data:
+                if has_default:
+                    continue
+                raise MalformedMessageError(f"{message.type} {message.id}: data has no {key!r}")
+            values[field.name] = _checked(message, key, data[key], hints[field.name])
+        return cls(**values)
+
+
+def _checked(message: Message, key: str, value: Any, hint: Any) -> Any:
+    allowed = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+    if value is None and type(None) in allowed:
+        return None
+    for kind in allowed:
+        if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+        if kind is int and isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if kind in (str, bool, dict, list) and isinstance(value, kind):
+            if kind is str and not value:
+                continue
+            return value
+    expected = " or ".join(getattr(kind, "__name__", str(kind)) for kind in allowed)
+    raise MalformedMessageError(
+        f"{message.type} {message.id}: {key!r} must be a non-empty {expected}, not {value!r}"
+    )

@@ -1,0 +1,48 @@
+"""The transcode component's messages and streams.
+
+`Transcode` arrives in `transcode:command-{transcodeId}`; the outcome, `Transcoded` or
+`TranscodeFailed`, is written to `transcode-{transcodeId}`. The command and entity streams share
+the same id, so the entity stream is always found from the command.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from message_store.contracts import MessageData
+from message_store.streams import stream_name
+
+CATEGORY = "transcode"
+COMMAND_CATEGORY = "transcode:command"
+
+
+def command_stream(transcode_id: str) -> str:
+    return stream_name(COMMAND_CATEGORY, transcode_id)
+
+
+def entity_stream(transcode_id: str) -> str:
+    return stream_name(CATEGORY, transcode_id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Transcode(MessageData):
+    transcode_id: str
+    source_uri: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Transcoded(MessageData):
+    transcode_id: str
+    source_uri: str
+    video_uri: str
+    poster_uri: str
+    duration_seconds: float
+    width: int
+    height: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class TranscodeFailed(MessageData):
+    transcode_id: str
+    source_uri: str
+    reason: str
