@@ -17,6 +17,8 @@ from message_store.errors import MessageStoreError
 from message_store.messages import Message
 
 _CAMEL_BOUNDARY = re.compile(r"_([a-z0-9])")
+_NON_EMPTY_SUFFIXES = ("_id", "_uri")
+"""Identifiers and file names must not be empty; free text (a transcript, a title) may be."""
 
 
 class MalformedMessageError(MessageStoreError, ValueError):
@@ -56,7 +58,10 @@ class MessageData:
                 if has_default:
                     continue
                 raise MalformedMessageError(f"{message.type} {message.id}: data has no {key!r}")
-            values[field.name] = _checked(message, key, data[key], hints[field.name])
+            value = _checked(message, key, data[key], hints[field.name])
+            if value == "" and field.name.endswith(_NON_EMPTY_SUFFIXES):
+                raise MalformedMessageError(f"{message.type} {message.id}: {key!r} is empty")
+            values[field.name] = value
         return cls(**values)
 
 
@@ -70,10 +75,8 @@ def _checked(message: Message, key: str, value: Any, hint: Any) -> Any:
         if kind is int and isinstance(value, int) and not isinstance(value, bool):
             return value
         if kind in (str, bool, dict, list) and isinstance(value, kind):
-            if kind is str and not value:
-                continue
             return value
     expected = " or ".join(getattr(kind, "__name__", str(kind)) for kind in allowed)
     raise MalformedMessageError(
-        f"{message.type} {message.id}: {key!r} must be a non-empty {expected}, not {value!r}"
+        f"{message.type} {message.id}: {key!r} must be a {expected}, not {value!r}"
     )
