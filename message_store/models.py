@@ -43,6 +43,7 @@ class ParkedMessage(models.Model):
 
     class Status(models.TextChoices):
         PARKED = "parked"
+        REPLAY_REQUESTED = "replay_requested"
         REPLAYED = "replayed"
         DISMISSED = "dismissed"
 
@@ -55,7 +56,7 @@ class ParkedMessage(models.Model):
     metadata = models.JSONField(null=True)
     error = models.TextField()
     attempts = models.PositiveIntegerField(default=1)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PARKED)
+    status = models.CharField(max_length=32, choices=Status.choices, default=Status.PARKED)
     parked_at = models.DateTimeField(auto_now_add=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
 

@@ -16,6 +16,8 @@ STREAM_VERSION = "SELECT message_store.stream_version(%s)"
 LISTEN = "LISTEN message_store"
 NOTIFY_CHANNEL = "message_store"
 DISABLE_NOTIFY = "SET message_store.notify = 'off'"
+DISABLE_NOTIFY_IN_TRANSACTION = "SET LOCAL message_store.notify = 'off'"
+NOTIFY = "SELECT pg_notify(%s, %s)"
 
 
 def schema_sql() -> str:

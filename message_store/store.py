@@ -78,10 +78,21 @@ class MessageStore:
 
     # Writing ---------------------------------------------------------------------------------
 
-    def write(self, message: NewMessage) -> int:
-        """Write one message; return its position in its stream."""
+    def write(self, message: NewMessage, *, notify: bool = True) -> int:
+        """Write one message; return its position in its stream.
+
+        `notify=False` skips the commit notification: for bookkeeping streams (subscriber
+        positions) that no consumer follows, so that writing them wakes nobody.
+        """
         with self.connection() as connection:
-            row = connection.execute(queries.WRITE_MESSAGE, _write_params(message)).fetchone()
+            if notify:
+                row = connection.execute(queries.WRITE_MESSAGE, _write_params(message)).fetchone()
+            else:
+                with connection.transaction():
+                    connection.execute(queries.DISABLE_NOTIFY_IN_TRANSACTION)
+                    row = connection.execute(
+                        queries.WRITE_MESSAGE, _write_params(message)
+                    ).fetchone()
         return row[0]
 
     def write_batch(self, messages: Sequence[NewMessage]) -> list[int]:

@@ -1,0 +1,312 @@
+"""Subscriptions: the workshop's `createSubscription`, made to survive real life.
+
+A `Consumer` runs one or more `Subscription`s in one process. Each reads its category from the
+position it stored last (`Read` events in `subscriberPosition-{subscriberId}`), hands every
+message to the handler for its type, and stores its position every N messages, when it catches
+up, and on shutdown. Delivery is at least once, so handlers are idempotent.
+
+Waking: a LISTEN connection receives the store's commit notifications; any notification makes
+every subscription read again (a commit in any category can move the read horizon), and a slow
+safety poll covers a lost connection or a rolled-back transaction. An idle process makes about
+one query per subscription per poll interval.
+
+Failures: a handler that raises is retried with backoff, then its message is parked (see
+`parking`) and the subscription moves on; malformed data is parked at once. A lost database is
+waited out with backoff and the subscription resumes where it was. SIGTERM/SIGINT (`stop()`)
+finish the message in hand, store the positions, and return.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import psycopg
+from django.db import DatabaseError, close_old_connections
+from django.db import OperationalError as DjangoOperationalError
+
+from message_store import parking, queries
+from message_store.contracts import MalformedMessageError
+from message_store.errors import StoreUnavailableError
+from message_store.messages import Message, NewMessage, derived_id
+from message_store.store import MessageStore
+from message_store.streams import ALL, stream_name
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[..., None]
+"""Called as `handler(message, *, store)`; returns nothing; raises to signal a failure."""
+
+POSITION_CATEGORY = "subscriberPosition"
+POSITION_TYPE = "Read"
+_CONNECTION_ERRORS = (StoreUnavailableError, psycopg.OperationalError, DjangoOperationalError)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    subscriber_id: str
+    category: str
+    handlers: Mapping[str, Handler]
+    correlation: str | None = None
+
+
+@dataclass(frozen=True)
+class ConsumerSettings:
+    batch_size: int = 100
+    position_update_interval: int = 100
+    poll_interval: float = 5.0
+    group_member: int | None = None
+    group_size: int | None = None
+    max_attempts: int = 3
+    retry_delay: float = 0.2
+    max_reconnect_delay: float = 10.0
+
+    def __post_init__(self) -> None:
+        if (self.group_member is None) != (self.group_size is None):
+            raise ValueError("group member and group size go together")
+        if self.group_size is not None and not 0 <= self.group_member < self.group_size:
+            raise ValueError("group member must be at least 0 and less than the group size")
+        if self.batch_size < 1 or self.position_update_interval < 1 or self.max_attempts < 1:
+            raise ValueError("batch size, position interval and attempts must be positive")
+
+
+def position_stream(subscriber_id: str) -> str:
+    return stream_name(POSITION_CATEGORY, subscriber_id)
+
+
+@dataclass
+class _State:
+    subscription: Subscription
+    subscriber_id: str
+    position: int = 0
+    saved_position: int = 0
+    unsaved: int = 0
+    handled: int = field(default=0)
+
+
+class Consumer:
+    """Runs subscriptions until stopped (or, with `until_idle`, until nothing is left)."""
+
+    def __init__(
+        self,
+        subscriptions: Sequence[Subscription],
+        *,
+        store: MessageStore,
+        settings: ConsumerSettings | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings or ConsumerSettings()
+        group = self.settings.group_size
+        suffix = f"+{self.settings.group_member}of{group}" if group else ""
+        self._states = [_State(sub, sub.subscriber_id + suffix) for sub in subscriptions]
+        self._stopping = threading.Event()
+        self._replay_due = True
+        self._listener: psycopg.Connection | None = None
+
+    @property
+    def subscriber_ids(self) -> list[str]:
+        return [state.subscriber_id for state in self._states]
+
+    def stop(self) -> None:
+        """Ask the loop to finish the message in hand and return (safe from a signal handler)."""
+        self._stopping.set()
+
+    def run(self, *, until_idle: bool = False) -> int:
+        """Process messages; return how many were handled."""
+        delay = 0.0
+        loaded = False
+        while not self._stopping.is_set():
+            try:
+                if not loaded:
+                    self._load_positions()
+                    loaded = True
+                self._ensure_listening()
+                read = self._drain()
+                self._replay_if_due()
+                close_old_connections()
+                delay = 0.0
+                if self._stopping.is_set() or (until_idle and read == 0):
+                    break
+                if not until_idle:
+                    self._wait()
+            except _CONNECTION_ERRORS as error:
+                delay = min(max(delay * 2, 0.2), self.settings.max_reconnect_delay)
+                logger.warning("database unavailable (%s); retrying in %.1f s", error, delay)
+                self._close_listener()
+                close_old_connections()
+                self._stopping.wait(delay)
+        self._shutdown()
+        return sum(state.handled for state in self._states)
+
+    # Positions -------------------------------------------------------------------------------
+
+    def _load_positions(self) -> None:
+        for state in self._states:
+            last = self.store.read_last(position_stream(state.subscriber_id), POSITION_TYPE)
+            position = last.data.get("position") if last else 0
+            if not isinstance(position, int) or isinstance(position, bool) or position < 0:
+                logger.error(
+                    "subscriber %s: stored position %r is not a count; starting from 0",
+                    state.subscriber_id,
+                    position,
+                )
+                position = 0
+            state.position = state.saved_position = position
+            logger.info("subscriber %s starts after position %s", state.subscriber_id, position)
+
+    def _save_position(self, state: _State) -> None:
+        if state.position == state.saved_position:
+            return
+        self.store.write(
+            NewMessage(
+                id=derived_id(POSITION_CATEGORY, state.subscriber_id, state.position),
+                stream_name=position_stream(state.subscriber_id),
+                type=POSITION_TYPE,
+                data={"position": state.position},
+            ),
+            notify=False,
+        )
+        state.saved_position = state.position
+        state.unsaved = 0
+
+    def _shutdown(self) -> None:
+        for state in self._states:
+            try:
+                self._save_position(state)
+            except Exception:
+                logger.exception("subscriber %s: could not store its position", state.subscriber_id)
+        self._close_listener()
+
+    # Reading ---------------------------------------------------------------------------------
+
+    def _drain(self) -> int:
+        """Read every subscription until caught up (or stopped); return how many were read."""
+        read = 0
+        for state in self._states:
+            while not self._stopping.is_set():
+                batch = self._read(state)
+                for message in batch:
+                    if self._stopping.is_set():
+                        break
+                    self._handle(state, message)
+                    state.position = message.global_position
+                    state.unsaved += 1
+                    read += 1
+                    if state.unsaved >= self.settings.position_update_interval:
+                        self._save_position(state)
+                if len(batch) < self.settings.batch_size:
+                    break
+            self._save_position(state)
+        return read
+
+    def _read(self, state: _State) -> list[Message]:
+        sub = state.subscription
+        if sub.category == ALL:
+            return self.store.read(
+                ALL, position=state.position + 1, batch_size=self.settings.batch_size
+            )
+        return self.store.read(
+            sub.category,
+            position=state.position + 1,
+            batch_size=self.settings.batch_size,
+            correlation=sub.correlation,
+            group_member=self.settings.group_member,
+            group_size=self.settings.group_size,
+        )
+
+    # Handling --------------------------------------------------------------------------------
+
+    def _handle(self, state: _State, message: Message, *, replay: bool = False) -> bool:
+        """Handle one message with retries; park it when it keeps failing. True if handled."""
+        handler = state.subscription.handlers.get(message.type)
+        if handler is None:
+            return True
+        context = _describe(state.subscriber_id, message)
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                handler(message, store=self.store)
+            except _CONNECTION_ERRORS:
+                raise
+            except MalformedMessageError as error:
+                self._park(state, message, f"malformed message: {error}", attempts, context)
+                return False
+            except Exception as error:
+                if isinstance(error, DatabaseError):
+                    close_old_connections()
+                if attempts >= self.settings.max_attempts or self._stopping.is_set():
+                    reason = f"{type(error).__name__}: {error}"
+                    logger.exception("handler failed %s", context)
+                    self._park(state, message, reason, attempts, context)
+                    return False
+                delay = self.settings.retry_delay * 2 ** (attempts - 1)
+                logger.warning("retrying in %.2f s after %r %s", delay, error, context)
+                self._stopping.wait(delay)
+            else:
+                state.handled += 1
+                logger.debug("handled %s%s", context, " (replay)" if replay else "")
+                return True
+
+    def _park(self, state: _State, message: Message, error: str, attempts: int, context: str):
+        logger.error("parked %s: %s", context, error)
+        parking.park(
+            subscriber_id=state.subscriber_id, message=message, error=error, attempts=attempts
+        )
+
+    def _replay_if_due(self) -> None:
+        if not self._replay_due:
+            return
+        self._replay_due = False
+        by_subscriber = {state.subscriber_id: state for state in self._states}
+        for parked in parking.replay_requests(by_subscriber):
+            state = by_subscriber[parked.subscriber_id]
+            batch = self.store.read(ALL, position=parked.global_position, batch_size=1)
+            original = batch[0] if batch else None
+            if original is None or original.id != str(parked.message_id):
+                logger.error("parked message %s no longer in the store", parked.message_id)
+                continue
+            logger.info("replaying %s", _describe(state.subscriber_id, original))
+            if self._handle(state, original, replay=True):
+                parking.mark_replayed(parked)
+
+    # Waiting ---------------------------------------------------------------------------------
+
+    def _ensure_listening(self) -> None:
+        if self._listener is None or self._listener.closed:
+            self._listener = psycopg.connect(self.store.conninfo, autocommit=True)
+            self._listener.execute(queries.LISTEN)
+
+    def _close_listener(self) -> None:
+        if self._listener is not None:
+            with contextlib.suppress(psycopg.Error):
+                self._listener.close()
+            self._listener = None
+
+    def _wait(self) -> None:
+        """Block until a notification, the safety poll, or stop()."""
+        deadline = time.monotonic() + self.settings.poll_interval
+        while not self._stopping.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self._replay_due = True
+                return
+            notified = False
+            for notify in self._listener.notifies(timeout=min(remaining, 0.5), stop_after=1):
+                notified = True
+                if notify.payload == parking.REPLAY_PAYLOAD:
+                    self._replay_due = True
+            if notified:
+                return
+
+
+def _describe(subscriber_id: str, message: Message) -> str:
+    trace = message.metadata.get("traceId")
+    return (
+        f"[subscriber={subscriber_id} message={message.id} type={message.type} "
+        f"stream={message.stream_name} position={message.global_position} trace={trace}]"
+    )

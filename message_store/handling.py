@@ -1,0 +1,69 @@
+"""Small helpers that make handlers idempotent and distrustful, shared by every component."""
+
+from __future__ import annotations
+
+import logging
+
+from message_store.contracts import MalformedMessageError
+from message_store.errors import DuplicateMessageIdError, VersionConflictError
+from message_store.messages import Message, NewMessage, derived_id
+from message_store.metadata import follow, with_origin
+from message_store.store import MessageStore
+from message_store.streams import stream_id
+
+logger = logging.getLogger(__name__)
+
+
+def write_once(store: MessageStore, message: NewMessage) -> bool:
+    """Write `message` unless someone already did; False when it lost the race.
+
+    Handlers write with an expected version and a derived id: a version conflict means another
+    consumer acted on the same state first, and a duplicate id means this very write already
+    happened (a retry after a crash). Either way the work is done, so this is not an error.
+    """
+    try:
+        store.write(message)
+    except (VersionConflictError, DuplicateMessageIdError) as error:
+        logger.info("skipped %s to %s: %s", message.type, message.stream_name, error)
+        return False
+    return True
+
+
+def require_stream_id(message: Message, expected_id: str) -> None:
+    """A command's stream id must be the entity id it names; anything else is malformed."""
+    if stream_id(message.stream_name) != expected_id:
+        raise MalformedMessageError(
+            f"{message.type} {message.id}: stream {message.stream_name} does not match "
+            f"id {expected_id}"
+        )
+
+
+def emit(
+    store: MessageStore,
+    cause: Message,
+    stream: str,
+    event,
+    *,
+    expected_version: int,
+    origin_stream_name: str | None = None,
+) -> bool:
+    """Write `event` (a MessageData) to `stream` as caused by `cause`, at most once.
+
+    The id derives from the cause and the event type, so a retried handler writes the same id;
+    the expected version makes a racing handler lose instead of writing twice. A command sent
+    to another component names `origin_stream_name`, so that its replies find their way back.
+    """
+    metadata = follow(cause)
+    if origin_stream_name is not None:
+        metadata = with_origin(metadata, origin_stream_name)
+    return write_once(
+        store,
+        NewMessage(
+            id=derived_id(event.type_name, cause.id),
+            stream_name=stream,
+            type=event.type_name,
+            data=event.to_data(),
+            metadata=metadata,
+            expected_version=expected_version,
+        ),
+    )

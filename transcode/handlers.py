@@ -1,0 +1,42 @@
+"""Handles `Transcode`: runs the job once and records its outcome as an event."""
+
+from __future__ import annotations
+
+import logging
+
+from message_store.handling import emit, require_stream_id
+from message_store.messages import Message
+from message_store.store import MessageStore
+from transcode import backend
+from transcode.ffmpeg import MediaError
+from transcode.messages import Transcode, Transcoded, TranscodeFailed, entity_stream
+from transcode.projection import projection
+
+logger = logging.getLogger(__name__)
+
+
+def handle_transcode(message: Message, *, store: MessageStore) -> None:
+    command = Transcode.parse(message)
+    require_stream_id(message, command.transcode_id)
+    stream = entity_stream(command.transcode_id)
+    job, version = store.fetch(stream, projection)
+    if job.finished:
+        logger.info("transcode %s already finished; skipping", command.transcode_id)
+        return
+    try:
+        output = backend.transcode(command.transcode_id, command.source_uri)
+        event = Transcoded(
+            transcode_id=command.transcode_id,
+            source_uri=command.source_uri,
+            video_uri=output.video_uri,
+            poster_uri=output.poster_uri,
+            duration_seconds=output.duration_seconds,
+            width=output.width,
+            height=output.height,
+        )
+    except MediaError as error:
+        logger.warning("transcode %s failed: %s", command.transcode_id, error)
+        event = TranscodeFailed(
+            transcode_id=command.transcode_id, source_uri=command.source_uri, reason=str(error)
+        )
+    emit(store, message, stream, event, expected_version=version)
