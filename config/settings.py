@@ -75,6 +75,8 @@ def _database(url_variable: str, embedded_name: str) -> dict:
         EMBEDDED_POSTGRES_DIR, embedded_name
     )
     config = env.db_url_config(url)
+    if "host" in config.get("OPTIONS", {}):  # a unix socket given as ?host=/path
+        config["HOST"] = config["OPTIONS"].pop("host")
     config["CONN_HEALTH_CHECKS"] = True
     config["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     return config

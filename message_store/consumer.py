@@ -5,10 +5,13 @@ position it stored last (`Read` events in `subscriberPosition-{subscriberId}`), 
 message to the handler for its type, and stores its position every N messages, when it catches
 up, and on shutdown. Delivery is at least once, so handlers are idempotent.
 
-Waking: a LISTEN connection receives the store's commit notifications; any notification makes
-every subscription read again (a commit in any category can move the read horizon), and a slow
+Waking: a LISTEN connection receives the store's commit notifications (payload: the category).
+A subscription reads at once when its category is notified. A commit in another category can
+still move the read horizon past messages of ours that an open transaction held back, so any
+other notification schedules a catch-up read of every subscription shortly after (debounced,
+so a busy store costs each subscription a few reads per second, not one per commit). A slow
 safety poll covers a lost connection or a rolled-back transaction. An idle process makes about
-one query per subscription per poll interval.
+one query per subscription per poll interval, and stores positions it has not stored yet.
 
 Failures: a handler that raises is retried with backoff, then its message is parked (see
 `parking`) and the subscription moves on; malformed data is parked at once. A lost database is
@@ -32,7 +35,7 @@ from django.db import OperationalError as DjangoOperationalError
 from message_store import parking, queries
 from message_store.contracts import MalformedMessageError
 from message_store.errors import StoreUnavailableError
-from message_store.messages import Message, NewMessage, derived_id
+from message_store.messages import Message, NewMessage, new_id
 from message_store.store import MessageStore
 from message_store.streams import ALL, stream_name
 
@@ -44,6 +47,8 @@ Handler = Callable[..., None]
 POSITION_CATEGORY = "subscriberPosition"
 POSITION_TYPE = "Read"
 _CONNECTION_ERRORS = (StoreUnavailableError, psycopg.OperationalError, DjangoOperationalError)
+CATCH_UP_DELAY = 0.02
+"""Seconds between a notification of another category and the catch-up read it schedules."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,7 @@ class _State:
     saved_position: int = 0
     unsaved: int = 0
     handled: int = field(default=0)
+    due: bool = True
 
 
 class Consumer:
@@ -105,6 +111,7 @@ class Consumer:
         self._states = [_State(sub, sub.subscriber_id + suffix) for sub in subscriptions]
         self._stopping = threading.Event()
         self._replay_due = True
+        self._catch_up_at: float | None = None
         self._listener: psycopg.Connection | None = None
 
     @property
@@ -125,6 +132,8 @@ class Consumer:
                     self._load_positions()
                     loaded = True
                 self._ensure_listening()
+                if until_idle:
+                    self._mark_due(self._states)
                 read = self._drain()
                 self._replay_if_due()
                 close_old_connections()
@@ -163,7 +172,7 @@ class Consumer:
             return
         self.store.write(
             NewMessage(
-                id=derived_id(POSITION_CATEGORY, state.subscriber_id, state.position),
+                id=new_id(),
                 stream_name=position_stream(state.subscriber_id),
                 type=POSITION_TYPE,
                 data={"position": state.position},
@@ -184,9 +193,12 @@ class Consumer:
     # Reading ---------------------------------------------------------------------------------
 
     def _drain(self) -> int:
-        """Read every subscription until caught up (or stopped); return how many were read."""
+        """Read each due subscription until caught up (or stopped); return how many were read."""
         read = 0
         for state in self._states:
+            if not state.due:
+                continue
+            state.due = False
             while not self._stopping.is_set():
                 batch = self._read(state)
                 for message in batch:
@@ -200,7 +212,6 @@ class Consumer:
                         self._save_position(state)
                 if len(batch) < self.settings.batch_size:
                     break
-            self._save_position(state)
         return read
 
     def _read(self, state: _State) -> list[Message]:
@@ -287,20 +298,46 @@ class Consumer:
                 self._listener.close()
             self._listener = None
 
+    def _mark_due(self, states) -> None:
+        for state in states:
+            state.due = True
+
     def _wait(self) -> None:
-        """Block until a notification, the safety poll, or stop()."""
-        deadline = time.monotonic() + self.settings.poll_interval
+        """Block until a subscription is due: its category notified, a catch-up read after
+        another category's notification, the safety poll (which also stores positions when
+        idle), a replay request, or stop()."""
+        poll_at = time.monotonic() + self.settings.poll_interval
         while not self._stopping.is_set():
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            now = time.monotonic()
+            if now >= poll_at:
+                self._catch_up_at = None
                 self._replay_due = True
+                self._mark_due(self._states)
+                for state in self._states:
+                    self._save_position(state)
                 return
-            notified = False
-            for notify in self._listener.notifies(timeout=min(remaining, 0.5), stop_after=1):
-                notified = True
-                if notify.payload == parking.REPLAY_PAYLOAD:
+            if self._catch_up_at is not None and now >= self._catch_up_at:
+                self._catch_up_at = None
+                self._mark_due(self._states)
+                return
+            timeout = min(poll_at, self._catch_up_at or poll_at) - now
+            payloads = [
+                notify.payload
+                for notify in self._listener.notifies(timeout=min(timeout, 0.5), stop_after=1)
+            ]
+            if payloads:
+                payloads += [notify.payload for notify in self._listener.notifies(timeout=0)]
+            for payload in payloads:
+                if payload == parking.REPLAY_PAYLOAD:
                     self._replay_due = True
-            if notified:
+                    continue
+                matching = [
+                    state for state in self._states if state.subscription.category in (payload, ALL)
+                ]
+                self._mark_due(matching)
+                if len(matching) < len(self._states) and self._catch_up_at is None:
+                    self._catch_up_at = time.monotonic() + CATCH_UP_DELAY
+            if self._replay_due or any(state.due for state in self._states):
                 return
 
 

@@ -8,6 +8,7 @@ or a value of the wrong type (from another language, an old version, a typo) rai
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import types
 import typing
@@ -46,7 +47,7 @@ class MessageData:
     def parse(cls, message: Message) -> Self:
         """Read and check `message.data` against this contract."""
         data = message.data
-        hints = typing.get_type_hints(cls)
+        hints = _type_hints(cls)
         values: dict[str, Any] = {}
         for field in dataclasses.fields(cls):
             key = camel_case(field.name)
@@ -63,6 +64,11 @@ class MessageData:
                 raise MalformedMessageError(f"{message.type} {message.id}: {key!r} is empty")
             values[field.name] = value
         return cls(**values)
+
+
+@functools.cache
+def _type_hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
 
 
 def _checked(message: Message, key: str, value: Any, hint: Any) -> Any:

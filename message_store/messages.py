@@ -57,6 +57,8 @@ def _json_object(text: str | None) -> dict[str, Any]:
     if text is None:
         return {}
     value = json.loads(text)
+    if value is None:
+        return {}
     return value if isinstance(value, dict) else {"value": value}
 
 
@@ -80,6 +82,8 @@ class NewMessage:
         require_stream_name(self.stream_name)
         if not isinstance(self.type, str) or not self.type.strip():
             raise InvalidMessageError(f"message type must be a non-empty string, not {self.type!r}")
+        if "\x00" in self.type:
+            raise InvalidMessageError(f"message type {self.type!r} contains a NUL character")
         _require_json_object("data", self.data)
         if self.metadata is not None:
             _require_json_object("metadata", self.metadata)
@@ -119,6 +123,20 @@ def _require_json_object(name: str, value: object) -> None:
             f"message {name} must be a JSON object, not {type(value).__name__}"
         )
     _dumps(name, value)
+    if _contains_nul(value):
+        raise InvalidMessageError(
+            f"message {name} contains a NUL character (\\u0000), which PostgreSQL cannot store"
+        )
+
+
+def _contains_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_contains_nul(key) or _contains_nul(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return any(_contains_nul(item) for item in value)
+    return False
 
 
 def _dumps(name: str, value: Mapping[str, Any]) -> str:

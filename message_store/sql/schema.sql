@@ -232,18 +232,27 @@ BEGIN
   "position" := coalesce("position", 0);
   batch_size := coalesce(batch_size, 1000);
 
+  -- Without a condition the query is static, so PL/pgSQL caches its plan.
+  IF get_stream_messages.condition IS NULL THEN
+    RETURN QUERY
+      SELECT m.id::varchar, m.stream_name::varchar, m.type::varchar, m.position::bigint,
+             m.global_position::bigint, m.data::varchar, m.metadata::varchar, m.time::timestamp
+        FROM message_store.messages m
+       WHERE m.stream_name = get_stream_messages.stream_name
+         AND m.position >= get_stream_messages."position"
+       ORDER BY m.position ASC
+       LIMIT CASE WHEN batch_size = -1 THEN NULL ELSE batch_size END;
+    RETURN;
+  END IF;
+
+  PERFORM message_store.require_sql_condition();
   _command := '
     SELECT id::varchar, stream_name::varchar, type::varchar, position::bigint,
            global_position::bigint, data::varchar, metadata::varchar, time::timestamp
       FROM message_store.messages
-     WHERE stream_name = $1 AND position >= $2';
-
-  IF get_stream_messages.condition IS NOT NULL THEN
-    PERFORM message_store.require_sql_condition();
-    _command := _command || format(' AND (%s)', get_stream_messages.condition);
-  END IF;
-
-  _command := _command || ' ORDER BY position ASC';
+     WHERE stream_name = $1 AND position >= $2'
+    || format(' AND (%s)', get_stream_messages.condition)
+    || ' ORDER BY position ASC';
   IF batch_size <> -1 THEN
     _command := _command || ' LIMIT $3';
   END IF;
@@ -303,6 +312,26 @@ BEGIN
 
   _horizon := message_store.read_horizon();
 
+  -- Without a condition the query is static, so PL/pgSQL caches its plan.
+  IF get_category_messages.condition IS NULL THEN
+    RETURN QUERY
+      SELECT m.id::varchar, m.stream_name::varchar, m.type::varchar, m.position::bigint,
+             m.global_position::bigint, m.data::varchar, m.metadata::varchar, m.time::timestamp
+        FROM message_store.messages m
+       WHERE message_store.category(m.stream_name) = get_category_messages.category
+         AND m.global_position >= get_category_messages."position"
+         AND m.global_position <= _horizon
+         AND (correlation IS NULL
+              OR message_store.category(m.metadata->>'correlationStreamName') = correlation)
+         AND (consumer_group_size IS NULL
+              OR mod(abs(message_store.hash_64(message_store.cardinal_id(m.stream_name))),
+                     consumer_group_size) = consumer_group_member)
+       ORDER BY m.global_position ASC
+       LIMIT CASE WHEN batch_size = -1 THEN NULL ELSE batch_size END;
+    RETURN;
+  END IF;
+
+  PERFORM message_store.require_sql_condition();
   _command := '
     SELECT id::varchar, stream_name::varchar, type::varchar, position::bigint,
            global_position::bigint, data::varchar, metadata::varchar, time::timestamp
@@ -321,11 +350,7 @@ BEGIN
       || ' AND mod(abs(message_store.hash_64(message_store.cardinal_id(stream_name))), $6) = $5';
   END IF;
 
-  IF get_category_messages.condition IS NOT NULL THEN
-    PERFORM message_store.require_sql_condition();
-    _command := _command || format(' AND (%s)', get_category_messages.condition);
-  END IF;
-
+  _command := _command || format(' AND (%s)', get_category_messages.condition);
   _command := _command || ' ORDER BY global_position ASC';
   IF batch_size <> -1 THEN
     _command := _command || ' LIMIT $3';
@@ -352,18 +377,26 @@ BEGIN
   batch_size := coalesce(batch_size, 1000);
   _horizon := message_store.read_horizon();
 
+  IF get_all_messages.condition IS NULL THEN
+    RETURN QUERY
+      SELECT m.id::varchar, m.stream_name::varchar, m.type::varchar, m.position::bigint,
+             m.global_position::bigint, m.data::varchar, m.metadata::varchar, m.time::timestamp
+        FROM message_store.messages m
+       WHERE m.global_position >= get_all_messages."position"
+         AND m.global_position <= _horizon
+       ORDER BY m.global_position ASC
+       LIMIT CASE WHEN batch_size = -1 THEN NULL ELSE batch_size END;
+    RETURN;
+  END IF;
+
+  PERFORM message_store.require_sql_condition();
   _command := '
     SELECT id::varchar, stream_name::varchar, type::varchar, position::bigint,
            global_position::bigint, data::varchar, metadata::varchar, time::timestamp
       FROM message_store.messages
-     WHERE global_position >= $1 AND global_position <= $3';
-
-  IF get_all_messages.condition IS NOT NULL THEN
-    PERFORM message_store.require_sql_condition();
-    _command := _command || format(' AND (%s)', get_all_messages.condition);
-  END IF;
-
-  _command := _command || ' ORDER BY global_position ASC';
+     WHERE global_position >= $1 AND global_position <= $3'
+    || format(' AND (%s)', get_all_messages.condition)
+    || ' ORDER BY global_position ASC';
   IF batch_size <> -1 THEN
     _command := _command || ' LIMIT $2';
   END IF;

@@ -1,0 +1,343 @@
+"""A read-only window on the message store, for staff: messages, traces, subscribers, parked.
+
+Messages can be browsed by category, type and stream, searched by stream name, message id or
+trace id, and followed through a trace (every message of one `traceId`, in global order).
+Subscriber positions are read from their `subscriberPosition-{id}` streams, with how far each is
+behind. Parked messages can be replayed (the owning consumer picks the request up) or dismissed.
+Nothing here writes an event: the store is append-only and only the components write to it.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import connections
+from django.db.models import F, Func, QuerySet, TextField
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
+
+from config.routers import MESSAGE_STORE_DB
+from message_store import parking
+from message_store.models import Message, ParkedMessage
+
+TRACE_LIMIT = 1000
+POSITION_CATEGORY = "subscriberPosition"
+
+SUBSCRIBER_POSITIONS_SQL = """
+WITH latest AS (
+  SELECT DISTINCT ON (stream_name) stream_name, data, time
+  FROM message_store.messages
+  WHERE message_store.category(stream_name) = %(category)s AND type = 'Read'
+  ORDER BY stream_name, position DESC
+), positions AS (
+  SELECT message_store.id(stream_name) AS subscriber_id,
+         CASE WHEN jsonb_typeof(data -> 'position') = 'number'
+                   AND (data ->> 'position')::numeric BETWEEN 0 AND 9e18
+              THEN (data ->> 'position')::numeric::bigint END AS position,
+         time
+  FROM latest
+)
+SELECT p.subscriber_id, p.position, p.time,
+       (SELECT count(*) FROM message_store.messages m
+         WHERE m.global_position > coalesce(p.position, 0)) AS lag
+FROM positions p
+ORDER BY p.subscriber_id
+"""
+
+CATEGORY_LAG_SQL = """
+SELECT count(*) FROM message_store.messages
+WHERE message_store.category(stream_name) = %s AND global_position > %s
+"""
+
+
+class Category(Func):
+    """Message DB's `category(stream_name)`: the same expression its category index uses."""
+
+    function = "message_store.category"
+    output_field = TextField()
+
+
+def pretty_json(value: Any) -> str:
+    text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=str)
+    return format_html('<pre class="message-json">{}</pre>', text)
+
+
+def trace_url(trace_id: str) -> str:
+    return reverse("admin:message_store_message_trace", kwargs={"trace_id": trace_id})
+
+
+class CategoryFilter(admin.SimpleListFilter):
+    title = "category"
+    parameter_name = "category"
+
+    def lookups(self, request, model_admin):
+        categories = (
+            Message.objects.annotate(category=Category(F("stream_name")))
+            .order_by("category")
+            .values_list("category", flat=True)
+            .distinct()
+        )
+        return [(name, name) for name in categories]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.alias(category=Category(F("stream_name"))).filter(category=self.value())
+        return queryset
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shows rows; never adds, changes or deletes them."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdmin):
+    list_display = ("global_position", "time", "stream", "position", "type", "category", "trace")
+    list_display_links = ("global_position",)
+    list_filter = (CategoryFilter, "type")
+    search_fields = ("stream_name",)
+    search_help_text = "Stream name (part of it), message id, or trace id."
+    ordering = ("-global_position",)
+    show_full_result_count = False
+    list_per_page = 50
+    fields = (
+        "global_position",
+        "id",
+        "stream",
+        "position",
+        "type",
+        "category",
+        "time",
+        "trace",
+        "data_json",
+        "metadata_json",
+    )
+    readonly_fields = fields
+
+    def get_search_results(self, request, queryset, search_term):
+        results, duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            results |= queryset.filter(metadata__traceId=term)
+            if _is_uuid(term):
+                results |= queryset.filter(id=term)
+        return results, duplicates
+
+    def get_urls(self):
+        own = [
+            path(
+                "trace/<str:trace_id>/",
+                self.admin_site.admin_view(self.trace_view),
+                name="message_store_message_trace",
+            ),
+            path(
+                "subscribers/",
+                self.admin_site.admin_view(self.subscribers_view),
+                name="message_store_subscribers",
+            ),
+        ]
+        return own + super().get_urls()
+
+    @admin.display(description="category")
+    def category(self, message: Message) -> str:
+        return message.stream_name.split("-", 1)[0]
+
+    @admin.display(description="stream", ordering="stream_name")
+    def stream(self, message: Message) -> str:
+        url = reverse("admin:message_store_message_changelist")
+        query = urlencode({"stream_name": message.stream_name})
+        return format_html('<a href="{}?{}">{}</a>', url, query, message.stream_name)
+
+    @admin.display(description="trace")
+    def trace(self, message: Message) -> str:
+        trace_id = (message.metadata or {}).get("traceId")
+        if not isinstance(trace_id, str) or not trace_id:
+            return "—"
+        return format_html('<a href="{}">{}</a>', trace_url(trace_id), trace_id)
+
+    @admin.display(description="data")
+    def data_json(self, message: Message) -> str:
+        return pretty_json(message.data)
+
+    @admin.display(description="metadata")
+    def metadata_json(self, message: Message) -> str:
+        return pretty_json(message.metadata)
+
+    def trace_view(self, request: HttpRequest, trace_id: str) -> TemplateResponse:
+        """Every message of one trace, in global order: the story of one request."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        found = list(
+            Message.objects.filter(metadata__traceId=trace_id).order_by("global_position")[
+                : TRACE_LIMIT + 1
+            ]
+        )
+        rows = [
+            {"message": message, "data": pretty_json(message.data)}
+            for message in found[:TRACE_LIMIT]
+        ]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Trace {trace_id}",
+            "trace_id": trace_id,
+            "rows": rows,
+            "truncated": len(found) > TRACE_LIMIT,
+        }
+        return TemplateResponse(request, "admin/message_store/trace.html", context)
+
+    def subscribers_view(self, request: HttpRequest) -> TemplateResponse:
+        """Each subscriber's stored position, and how many messages lie beyond it."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Subscriber positions",
+            "subscribers": subscriber_positions(),
+        }
+        return TemplateResponse(request, "admin/message_store/subscribers.html", context)
+
+
+def subscriber_positions() -> list[dict[str, Any]]:
+    """Subscribers with their last stored position, its time, and their lag.
+
+    `lag` counts every message stored after the position; `pending` counts only those in the
+    subscriber's own category, when the subscriber belongs to a known component.
+    """
+    categories = _subscriber_categories()
+    with connections[MESSAGE_STORE_DB].cursor() as cursor:
+        cursor.execute(SUBSCRIBER_POSITIONS_SQL, {"category": POSITION_CATEGORY})
+        rows = cursor.fetchall()
+        subscribers = []
+        for subscriber_id, position, time, lag in rows:
+            category = categories.get(subscriber_id.split("+", 1)[0])
+            pending = None
+            if category is not None:
+                cursor.execute(CATEGORY_LAG_SQL, [category, position or 0])
+                pending = cursor.fetchone()[0]
+            subscribers.append(
+                {
+                    "subscriber_id": subscriber_id,
+                    "category": category,
+                    "position": position,
+                    "time": time,
+                    "lag": lag,
+                    "pending": pending,
+                }
+            )
+    return subscribers
+
+
+def _subscriber_categories() -> dict[str, str]:
+    """Subscriber id -> category, from the components' subscriptions (when they load)."""
+    try:
+        from config.components import COMPONENTS, subscriptions
+    except ImportError:
+        return {}
+    found = {}
+    for component in COMPONENTS:
+        try:
+            for subscription in subscriptions(component):
+                found[subscription.subscriber_id] = subscription.category
+        except ImportError:
+            continue
+    return found
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+@admin.register(ParkedMessage)
+class ParkedMessageAdmin(admin.ModelAdmin):
+    list_display = ("parked_at", "subscriber_id", "type", "stream_name", "status", "attempts")
+    list_filter = ("status", "subscriber_id", "type")
+    search_fields = ("stream_name", "=message_id", "error")
+    ordering = ("-parked_at",)
+    actions = ("replay", "dismiss")
+    fields = (
+        "subscriber_id",
+        "status",
+        "message_link",
+        "stream_name",
+        "type",
+        "global_position",
+        "attempts",
+        "parked_at",
+        "resolved_at",
+        "error",
+        "data_json",
+        "metadata_json",
+        "trace",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # The list's actions need it; a single parked message is shown read-only.
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.action(description="Replay selected parked messages", permissions=["change"])
+    def replay(self, request: HttpRequest, queryset: QuerySet[ParkedMessage]) -> None:
+        selected = list(queryset.values_list("pk", flat=True))
+        count = parking.request_replay(selected)
+        self.message_user(
+            request,
+            f"Replay requested for {count} message(s); the consumer will handle them again."
+            + (
+                f" {len(selected) - count} were not parked and were left as they are."
+                if count < len(selected)
+                else ""
+            ),
+            messages.SUCCESS if count else messages.WARNING,
+        )
+
+    @admin.action(description="Dismiss selected parked messages", permissions=["change"])
+    def dismiss(self, request: HttpRequest, queryset: QuerySet[ParkedMessage]) -> None:
+        count = parking.dismiss(queryset.values_list("pk", flat=True))
+        self.message_user(request, f"Dismissed {count} message(s).", messages.SUCCESS)
+
+    @admin.display(description="message")
+    def message_link(self, parked: ParkedMessage) -> str:
+        url = reverse("admin:message_store_message_change", args=[parked.global_position])
+        return format_html('<a href="{}">{}</a>', url, parked.message_id)
+
+    @admin.display(description="trace")
+    def trace(self, parked: ParkedMessage) -> str:
+        trace_id = (parked.metadata or {}).get("traceId")
+        if not isinstance(trace_id, str) or not trace_id:
+            return "—"
+        return format_html('<a href="{}">{}</a>', trace_url(trace_id), trace_id)
+
+    @admin.display(description="data")
+    def data_json(self, parked: ParkedMessage) -> str:
+        return pretty_json(parked.data)
+
+    @admin.display(description="metadata")
+    def metadata_json(self, parked: ParkedMessage) -> str:
+        return pretty_json(parked.metadata)
