@@ -1,0 +1,290 @@
+"""Web benchmark: the home page and a video page, served by gunicorn over 10,000 videos.
+
+Run with `./dev bench-web` (or `python -m benchmarks.web`). It creates a scratch database on the
+configured server (never the dev or test database), migrates it and fills the view data with
+`--videos` rows, starts gunicorn on a free loopback port (2 sync workers, as a small production
+box would), and measures each page with a bounded load generator: `--threads` threads with
+keep-alive `http.client` connections, at most `--requests` requests and `--seconds` seconds per
+page. It also counts the SQL queries each page makes, in-process, with 10 videos and with the
+full catalog: the count must not grow with the catalog. Everything is dropped afterwards.
+Nothing here asserts: the figures are for people to read and compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import django
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+FEW_VIDEOS = 10
+
+
+@dataclass(frozen=True)
+class Load:
+    requests: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float]
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, fraction: float) -> float:
+        if not self.latencies_ms:
+            return float("nan")
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--videos", type=int, default=10_000)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--requests", type=int, default=2_000, help="at most, per page")
+    parser.add_argument("--seconds", type=float, default=10.0, help="at most, per page")
+    args = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    django.setup()
+
+    with scratch_database() as env:
+        sample = fill_videos(FEW_VIDEOS)
+        pages = {
+            "home": "/",
+            "home, deep page": "/?page=5",
+            "video page": f"/videos/{sample}/",
+        }
+        few = {name: count_queries(path) for name, path in pages.items()}
+        fill_videos(args.videos - FEW_VIDEOS)
+        pages["home, deep page"] = f"/?page={max(1, args.videos // 24 // 2)}"
+        many = {name: count_queries(path) for name, path in pages.items()}
+        with gunicorn(env) as port:
+            loads = {
+                name: run_load(port, path, args.threads, args.requests, args.seconds)
+                for name, path in pages.items()
+            }
+    write_table(args, pages, loads, few, many)
+
+
+@contextmanager
+def scratch_database() -> Iterator[dict[str, str]]:
+    """A throwaway `default` database on the configured server, migrated; dropped afterwards."""
+    import psycopg
+    from django.core.management import call_command
+    from django.db import connections
+    from psycopg import sql
+
+    from message_store.runtime import store_conninfo
+    from tests.conftest import database_url
+
+    name = f"bench_web_{uuid.uuid4().hex[:8]}"
+    admin = psycopg.conninfo.make_conninfo(store_conninfo("default"), dbname="postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    connections["default"].close()
+    connections["default"].settings_dict["NAME"] = name
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url("default"),
+        "DEBUG": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    try:
+        call_command("migrate", database="default", verbosity=0)
+        yield env
+    finally:
+        connections["default"].close()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+def fill_videos(count: int) -> uuid.UUID | None:
+    """Add `count` ready videos to the view data; return the id of one of them."""
+    from videos.models import Video
+
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    offset = Video.objects.count()
+    rows = []
+    for index in range(offset, offset + count):
+        video_id = uuid.uuid4()
+        rows.append(
+            Video(
+                id=video_id,
+                title=f"Benchmark video {index}",
+                status=Video.Status.CATALOGED,
+                source_name=f"uploads/{video_id}/original.mp4",
+                video_name=f"videos/{video_id}/web.mp4",
+                poster_name=f"videos/{video_id}/poster.jpg",
+                captions_name=f"captions/{video_id}.vtt",
+                duration_seconds=10 + index % 600,
+                width=640,
+                height=360,
+                transcript="a transcript of some length " * 40,
+                created_at=start + timedelta(seconds=index),
+                updated_at=start + timedelta(seconds=index),
+                last_global_position=index + 1,
+            )
+        )
+    Video.objects.bulk_create(rows, batch_size=1000)
+    return rows[len(rows) // 2].id if rows else None
+
+
+def count_queries(path: str) -> int:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = Client().get(path)
+    if response.status_code != 200:
+        raise RuntimeError(f"{path} answered {response.status_code}")
+    return len(queries)
+
+
+@contextmanager
+def gunicorn(env: dict[str, str]) -> Iterator[int]:
+    port = _free_port()
+    command = [
+        sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"{HOST}:{port}",
+        "--log-level", "warning", "config.wsgi",
+    ]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    try:
+        _wait_until_serving(port, server)
+        yield port
+    finally:
+        server.send_signal(signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_serving(port: int, server: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("gunicorn exited during start-up")
+        try:
+            connection = http.client.HTTPConnection(HOST, port, timeout=2)
+            connection.request("GET", "/")
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start serving in time")
+
+
+def run_load(port: int, path: str, threads: int, max_requests: int, max_seconds: float) -> Load:
+    """GET `path` from `threads` keep-alive clients until `max_requests` or `max_seconds`."""
+    _warm_up(port, path)
+    lock = threading.Lock()
+    issued = 0
+    errors = 0
+    latencies: list[float] = []
+    deadline = time.monotonic() + max_seconds
+
+    def client() -> None:
+        nonlocal issued, errors
+        connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        mine: list[float] = []
+        failed = 0
+        while time.monotonic() < deadline:
+            with lock:
+                if issued >= max_requests:
+                    break
+                issued += 1
+            began = time.perf_counter()
+            try:
+                connection.request("GET", path)
+                response = connection.getresponse()
+                response.read()
+                if response.status != 200:
+                    failed += 1
+                    continue
+            except (OSError, http.client.HTTPException):
+                failed += 1
+                connection.close()
+                continue
+            mine.append((time.perf_counter() - began) * 1000)
+        connection.close()
+        with lock:
+            latencies.extend(mine)
+            errors += failed
+
+    began = time.monotonic()
+    workers = [threading.Thread(target=client) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return Load(len(latencies), errors, time.monotonic() - began, latencies)
+
+
+def _warm_up(port: int, path: str, count: int = 20) -> None:
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    for _ in range(count):
+        connection.request("GET", path)
+        connection.getresponse().read()
+    connection.close()
+
+
+def write_table(args, pages, loads, few, many) -> None:
+    out = sys.stdout.write
+    out(
+        f"\nWeb benchmark: {args.videos:,} videos, gunicorn with 2 sync workers on loopback, "
+        f"{args.threads} client threads, at most {args.requests} requests or "
+        f"{args.seconds:g} s per page\n\n"
+    )
+    header = (
+        f"{'page':<18} {'path':<26} {'requests':>8} {'errors':>6} {'req/s':>8} "
+        f"{'p50 ms':>7} {'p95 ms':>7} {'queries':>8} {'queries':>8}\n"
+    )
+    out(header)
+    out(f"{'':<18} {'':<26} {'':>8} {'':>6} {'':>8} {'':>7} {'':>7} "
+        f"{f'@{FEW_VIDEOS}':>8} {f'@{args.videos}':>8}\n")  # fmt: skip
+    out("-" * (len(header) - 1) + "\n")
+    for name, path in pages.items():
+        load = loads[name]
+        shown = path if len(path) <= 26 else path[:23] + "..."
+        out(
+            f"{name:<18} {shown:<26} {load.requests:>8} {load.errors:>6} "
+            f"{load.per_second:>8.0f} {load.percentile(0.50):>7.1f} {load.percentile(0.95):>7.1f} "
+            f"{few[name]:>8} {many[name]:>8}\n"
+        )
+    mean = statistics.fmean(load.per_second for load in loads.values())
+    constant = all(few[name] == many[name] for name in pages)
+    verdict = "the same" if constant else "NOT the same"
+    out(f"\nmean {mean:.0f} requests/s; queries per page with few and many videos: {verdict}.\n")
+
+
+if __name__ == "__main__":
+    main()

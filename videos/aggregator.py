@@ -1,0 +1,263 @@
+"""The videos aggregator: turns the catalog's command and events into the `Video` view rows.
+
+Each message type has a small projector that reads the message (never trusting it) and returns
+the columns that step sets. `apply` writes them with one guarded upsert statement:
+
+    INSERT ... ON CONFLICT (id) DO UPDATE SET <the step's columns>
+    WHERE row.last_global_position < new.last_global_position
+
+PostgreSQL runs that atomically, locking the row, so two aggregators racing on one video cannot
+interleave, and a message already reflected by the row (a duplicate, or one older than the row,
+delivered late by the other subscription or a replay) changes nothing. The rebuild command runs
+the same projectors and the same statement against a staging table.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+
+from catalog import messages
+from message_store.contracts import MalformedMessageError
+from message_store.messages import Message
+from message_store.streams import stream_id
+from videos import media
+from videos.models import Video
+
+logger = logging.getLogger(__name__)
+
+Status = Video.Status
+_MAX_INT = 2**31 - 1
+
+COLUMN_DEFAULTS: dict[str, Any] = {
+    "title": "",
+    "owner_id": None,
+    "failure_reason": "",
+    "source_name": "",
+    "video_name": "",
+    "poster_name": "",
+    "captions_name": "",
+    "duration_seconds": None,
+    "width": None,
+    "height": None,
+    "transcript": "",
+}
+"""Columns a step may set, with the value a new row gets when the step does not set them."""
+
+COLUMNS = ("id", *COLUMN_DEFAULTS, "status", "created_at", "updated_at", "last_global_position")
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one message does to one video row."""
+
+    video_id: uuid.UUID
+    status: str
+    global_position: int
+    time: datetime
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+# Projectors: one per message type ------------------------------------------------------------
+
+
+def project_catalog(message: Message) -> Change:
+    command = messages.Catalog.parse(message)
+    return _change(message, command.video_id, Status.QUEUED, _origin(message, command))
+
+
+def project_started(message: Message) -> Change:
+    started = messages.Started.parse(message)
+    return _change(message, started.video_id, Status.STARTED, _origin(message, started))
+
+
+def project_transcoded(message: Message) -> Change:
+    event = messages.Transcoded.parse(message)
+    values = {
+        "video_name": _name(message, event.video_uri),
+        "poster_name": _name(message, event.poster_uri),
+        "duration_seconds": _duration(message, event.duration_seconds),
+        "width": _size(message, "width", event.width),
+        "height": _size(message, "height", event.height),
+    }
+    return _change(message, event.video_id, Status.TRANSCODED, values)
+
+
+def project_transcode_failed(message: Message) -> Change:
+    event = messages.TranscodeFailed.parse(message)
+    reason = _text(event.reason) or "The video could not be transcoded."
+    return _change(message, event.video_id, Status.FAILED, {"failure_reason": reason})
+
+
+def project_transcribed(message: Message) -> Change:
+    event = messages.Transcribed.parse(message)
+    values = {
+        "transcript": _text(event.transcript or ""),
+        "captions_name": _name(message, event.captions_uri),
+    }
+    return _change(message, event.video_id, Status.TRANSCRIBED, values)
+
+
+def project_transcribe_failed(message: Message) -> Change:
+    event = messages.TranscribeFailed.parse(message)
+    reason = _text(event.reason) or "The speech could not be transcribed."
+    return _change(message, event.video_id, Status.FAILED, {"failure_reason": reason})
+
+
+def project_cataloged(message: Message) -> Change:
+    event = messages.Cataloged.parse(message)
+    return _change(message, event.video_id, Status.CATALOGED)
+
+
+COMMAND_PROJECTORS: dict[str, Callable[[Message], Change]] = {"Catalog": project_catalog}
+EVENT_PROJECTORS: dict[str, Callable[[Message], Change]] = {
+    "Started": project_started,
+    "Transcoded": project_transcoded,
+    "TranscodeFailed": project_transcode_failed,
+    "Transcribed": project_transcribed,
+    "TranscribeFailed": project_transcribe_failed,
+    "Cataloged": project_cataloged,
+}
+PROJECTORS = {
+    messages.COMMAND_CATEGORY: COMMAND_PROJECTORS,
+    messages.CATEGORY: EVENT_PROJECTORS,
+}
+"""Projectors by category, then by message type."""
+
+
+# Writing -------------------------------------------------------------------------------------
+
+
+def apply(change: Change, *, table: str | None = None) -> bool:
+    """Upsert `change` into the view table; False when the row already reflected it."""
+    values = {**COLUMN_DEFAULTS, **change.values}
+    params = [
+        change.video_id,
+        *(values[column] for column in COLUMN_DEFAULTS),
+        change.status,
+        change.time,
+        change.time,
+        change.global_position,
+    ]
+    sql = _upsert_sql(table or Video._meta.db_table, tuple(sorted(change.values)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        changed = cursor.rowcount == 1
+    if not changed:
+        logger.debug(
+            "video %s already reflects position %s; ignored",
+            change.video_id,
+            change.global_position,
+        )
+    return changed
+
+
+def handler(projector: Callable[[Message], Change]) -> Callable[..., None]:
+    """A subscription handler (`handler(message, *, store)`) that projects and applies."""
+
+    def handle(message: Message, *, store: object = None) -> None:
+        apply(projector(message))
+
+    handle.__name__ = f"handle_{projector.__name__.removeprefix('project_')}"
+    handle.__doc__ = f"Apply {projector.__name__} to the view data."
+    return handle
+
+
+COMMAND_HANDLERS = {kind: handler(projector) for kind, projector in COMMAND_PROJECTORS.items()}
+EVENT_HANDLERS = {kind: handler(projector) for kind, projector in EVENT_PROJECTORS.items()}
+
+
+@cache
+def _upsert_sql(table: str, updated: tuple[str, ...]) -> str:
+    quote = connection.ops.quote_name
+    user_model = get_user_model()._meta
+    owner_value = (
+        f"(SELECT u.{quote(user_model.pk.column)} FROM {quote(user_model.db_table)} u"
+        f" WHERE u.{quote(user_model.pk.column)} = %s)"
+    )
+    placeholders = [owner_value if column == "owner_id" else "%s" for column in COLUMNS]
+    assignments = [*updated, "status", "updated_at", "last_global_position"]
+    return (
+        f"INSERT INTO {quote(table)} AS v ({', '.join(map(quote, COLUMNS))})"
+        f" VALUES ({', '.join(placeholders)})"
+        f" ON CONFLICT ({quote('id')}) DO UPDATE SET "
+        + ", ".join(f"{quote(column)} = EXCLUDED.{quote(column)}" for column in assignments)
+        + f" WHERE v.{quote('last_global_position')} < EXCLUDED.{quote('last_global_position')}"
+    )
+
+
+# Reading messages (never trusted) -------------------------------------------------------------
+
+
+def _change(
+    message: Message, video_id: str, status: str, values: Mapping[str, Any] | None = None
+) -> Change:
+    try:
+        parsed = uuid.UUID(video_id)
+    except ValueError:
+        raise MalformedMessageError(
+            f"{message.type} {message.id}: videoId {video_id!r} is not a UUID"
+        ) from None
+    if stream_id(message.stream_name) != video_id:
+        raise MalformedMessageError(
+            f"{message.type} {message.id}: stream {message.stream_name} is not the stream of "
+            f"video {video_id}"
+        )
+    return Change(
+        video_id=parsed,
+        status=status,
+        global_position=message.global_position,
+        time=message.time,
+        values=values or {},
+    )
+
+
+def _origin(message: Message, data: messages.Catalog | messages.Started) -> dict[str, Any]:
+    return {
+        "title": _text(data.title)[: Video.TITLE_MAX_LENGTH],
+        "owner_id": _owner_id(data.owner_id),
+        "source_name": _name(message, data.source_uri),
+    }
+
+
+def _owner_id(value: str | None) -> int | None:
+    """A user id when it looks like one (the SQL keeps it only if that user exists)."""
+    if value is None or not value.isascii() or not value.isdigit() or int(value) > 2**63 - 1:
+        return None
+    return int(value)
+
+
+def _name(message: Message, uri: str) -> str:
+    try:
+        name = media.storage_name(uri)
+    except media.UnsafeNameError as error:
+        raise MalformedMessageError(f"{message.type} {message.id}: {error}") from None
+    if len(name) > Video.NAME_MAX_LENGTH:
+        raise MalformedMessageError(f"{message.type} {message.id}: file name is too long")
+    return name
+
+
+def _duration(message: Message, seconds: float) -> float:
+    if not math.isfinite(seconds) or seconds < 0:
+        raise MalformedMessageError(f"{message.type} {message.id}: bad duration {seconds!r}")
+    return seconds
+
+
+def _size(message: Message, key: str, value: int) -> int:
+    if not 0 <= value <= _MAX_INT:
+        raise MalformedMessageError(f"{message.type} {message.id}: bad {key} {value!r}")
+    return value
+
+
+def _text(value: str) -> str:
+    """PostgreSQL text cannot hold NUL characters."""
+    return value.replace("\x00", "")
