@@ -30,11 +30,13 @@ from dataclasses import dataclass, field
 
 import psycopg
 from django.db import DatabaseError, close_old_connections
+from django.db import InterfaceError as DjangoInterfaceError
 from django.db import OperationalError as DjangoOperationalError
 
 from message_store import parking, queries
 from message_store.contracts import MalformedMessageError
 from message_store.errors import StoreUnavailableError
+from message_store.logging import log_context
 from message_store.messages import Message, NewMessage, new_id
 from message_store.store import MessageStore
 from message_store.streams import ALL, stream_name
@@ -46,7 +48,12 @@ Handler = Callable[..., None]
 
 POSITION_CATEGORY = "subscriberPosition"
 POSITION_TYPE = "Read"
-_CONNECTION_ERRORS = (StoreUnavailableError, psycopg.OperationalError, DjangoOperationalError)
+_CONNECTION_ERRORS = (
+    StoreUnavailableError,
+    psycopg.OperationalError,
+    DjangoOperationalError,
+    DjangoInterfaceError,
+)
 CATCH_UP_DELAY = 0.02
 """Seconds between a notification of another category and the catch-up read it schedules."""
 
@@ -81,6 +88,10 @@ class ConsumerSettings:
 
 def position_stream(subscriber_id: str) -> str:
     return stream_name(POSITION_CATEGORY, subscriber_id)
+
+
+class _Interrupted(Exception):
+    """stop() came while a failing handler waited to retry: leave the message for next time."""
 
 
 @dataclass
@@ -145,6 +156,7 @@ class Consumer:
             except _CONNECTION_ERRORS as error:
                 delay = min(max(delay * 2, 0.2), self.settings.max_reconnect_delay)
                 logger.warning("database unavailable (%s); retrying in %.1f s", error, delay)
+                self._mark_due(self._states)
                 self._close_listener()
                 close_old_connections()
                 self._stopping.wait(delay)
@@ -204,7 +216,10 @@ class Consumer:
                 for message in batch:
                     if self._stopping.is_set():
                         break
-                    self._handle(state, message)
+                    try:
+                        self._handle(state, message)
+                    except _Interrupted:
+                        break
                     state.position = message.global_position
                     state.unsaved += 1
                     read += 1
@@ -236,7 +251,12 @@ class Consumer:
         handler = state.subscription.handlers.get(message.type)
         if handler is None:
             return True
-        context = _describe(state.subscriber_id, message)
+        with log_context(_describe(state.subscriber_id, message)):
+            return self._handle_with_retries(state, message, handler, replay)
+
+    def _handle_with_retries(
+        self, state: _State, message: Message, handler: Handler, replay: bool
+    ) -> bool:
         attempts = 0
         while True:
             attempts += 1
@@ -245,26 +265,28 @@ class Consumer:
             except _CONNECTION_ERRORS:
                 raise
             except MalformedMessageError as error:
-                self._park(state, message, f"malformed message: {error}", attempts, context)
+                self._park(state, message, f"malformed message: {error}", attempts)
                 return False
             except Exception as error:
                 if isinstance(error, DatabaseError):
                     close_old_connections()
-                if attempts >= self.settings.max_attempts or self._stopping.is_set():
+                if self._stopping.is_set():
+                    raise _Interrupted from error
+                if attempts >= self.settings.max_attempts:
                     reason = f"{type(error).__name__}: {error}"
-                    logger.exception("handler failed %s", context)
-                    self._park(state, message, reason, attempts, context)
+                    logger.exception("handler failed")
+                    self._park(state, message, reason, attempts)
                     return False
                 delay = self.settings.retry_delay * 2 ** (attempts - 1)
-                logger.warning("retrying in %.2f s after %r %s", delay, error, context)
+                logger.warning("retrying in %.2f s after %r", delay, error)
                 self._stopping.wait(delay)
             else:
                 state.handled += 1
-                logger.debug("handled %s%s", context, " (replay)" if replay else "")
+                logger.debug("handled%s", " (replay)" if replay else "")
                 return True
 
-    def _park(self, state: _State, message: Message, error: str, attempts: int, context: str):
-        logger.error("parked %s: %s", context, error)
+    def _park(self, state: _State, message: Message, error: str, attempts: int) -> None:
+        logger.error("parked: %s", error)
         parking.park(
             subscriber_id=state.subscriber_id, message=message, error=error, attempts=attempts
         )
@@ -282,7 +304,11 @@ class Consumer:
                 logger.error("parked message %s no longer in the store", parked.message_id)
                 continue
             logger.info("replaying %s", _describe(state.subscriber_id, original))
-            if self._handle(state, original, replay=True):
+            try:
+                handled = self._handle(state, original, replay=True)
+            except _Interrupted:
+                return
+            if handled:
                 parking.mark_replayed(parked)
 
     # Waiting ---------------------------------------------------------------------------------
