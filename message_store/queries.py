@@ -8,6 +8,9 @@ from pathlib import Path
 SCHEMA_FILE = Path(__file__).parent / "sql" / "schema.sql"
 
 WRITE_MESSAGE = "SELECT message_store.write_message(%s, %s, %s, %s::jsonb, %s::jsonb, %s)"
+ACQUIRE_STREAM_LOCKS = (
+    "SELECT message_store.acquire_lock(s) FROM (SELECT unnest(%s::varchar[]) AS s ORDER BY 1) t"
+)
 GET_STREAM_MESSAGES = "SELECT * FROM message_store.get_stream_messages(%s, %s, %s)"
 GET_CATEGORY_MESSAGES = "SELECT * FROM message_store.get_category_messages(%s, %s, %s, %s, %s, %s)"
 GET_ALL_MESSAGES = "SELECT * FROM message_store.get_all_messages(%s, %s)"

@@ -103,7 +103,12 @@ class MessageStore:
         """
         if not messages:
             return []
+        streams = sorted({message.stream_name for message in messages})
         with self.connection() as connection, connection.transaction():
+            if len(streams) > 1:
+                # Lock every stream up front, in one order for all writers: two batches that
+                # touch the same streams in opposite orders then wait instead of deadlocking.
+                connection.execute(queries.ACQUIRE_STREAM_LOCKS, (streams,))
             cursor = connection.cursor()
             cursor.executemany(
                 queries.WRITE_MESSAGE, [_write_params(m) for m in messages], returning=True
@@ -136,14 +141,15 @@ class MessageStore:
             raise ReadError(f"read needs a stream name, a category or {ALL!r}, not {name!r}")
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < -1:
             raise ReadError(f"batch_size must be -1 (no limit) or a count, not {batch_size!r}")
+        filtered = correlation is not None or group_size is not None or group_member is not None
+        if filtered and (name == ALL or not is_category(name)):
+            raise ReadError("correlation and consumer groups apply to category reads only")
         if name == ALL:
             query, params = queries.GET_ALL_MESSAGES, (position, batch_size)
         elif is_category(name):
             query = queries.GET_CATEGORY_MESSAGES
             params = (name, position, batch_size, correlation, group_member, group_size)
         else:
-            if correlation is not None or group_size is not None or group_member is not None:
-                raise ReadError("correlation and consumer groups apply to category reads only")
             query, params = queries.GET_STREAM_MESSAGES, (name, position, batch_size)
         with self.connection() as connection:
             rows = connection.execute(query, params).fetchall()

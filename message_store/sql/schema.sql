@@ -190,6 +190,14 @@ DECLARE
   _drawn bigint;
   _lowest_advertised bigint;
 BEGIN
+  -- A snapshot kept for the whole transaction (REPEATABLE READ, SERIALIZABLE) may predate the
+  -- commit of a message below the horizon: the reader would skip it. Refuse instead.
+  IF current_setting('transaction_isolation') NOT IN ('read committed', 'read uncommitted') THEN
+    RAISE EXCEPTION
+      'Category and whole-store reads need READ COMMITTED isolation (Transaction Isolation: %)',
+      current_setting('transaction_isolation');
+  END IF;
+
   SELECT CASE WHEN s.is_called THEN s.last_value ELSE s.last_value - 1 END
     INTO _drawn
     FROM message_store.messages_global_position_seq s;

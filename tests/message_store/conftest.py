@@ -16,7 +16,8 @@ def connect(store: MessageStore) -> Iterator[Callable[..., psycopg.Connection]]:
     opened: list[psycopg.Connection] = []
 
     def open_connection(**kwargs) -> psycopg.Connection:
-        connection = psycopg.connect(store.conninfo, autocommit=True, **kwargs)
+        kwargs.setdefault("autocommit", True)
+        connection = psycopg.connect(store.conninfo, **kwargs)
         opened.append(connection)
         return connection
 

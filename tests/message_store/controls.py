@@ -69,7 +69,8 @@ def write_raw(
     message_id: str | None = None,
 ) -> int:
     """Write through `message_store.write_message`; return the stream position it reports."""
-    message_id = message_id or (id_example(n) if n is not None else str(uuid.uuid4()))
+    if message_id is None:
+        message_id = id_example(n) if n is not None else str(uuid.uuid4())
     row = connection.execute(
         WRITE,
         (

@@ -62,7 +62,8 @@ def test_table_has_the_documented_columns(sql):
     columns = read(
         sql,
         "SELECT column_name, data_type FROM information_schema.columns "
-        "WHERE table_schema = 'message_store' AND table_name = 'messages' ORDER BY ordinal_position",
+        "WHERE table_schema = 'message_store' AND table_name = 'messages' "
+        "ORDER BY ordinal_position",
     )
     assert columns == [
         ("global_position", "bigint"),
@@ -123,8 +124,7 @@ def test_message_type_has_the_documented_fields_in_order(sql):
         ),
         (
             "get_last_stream_message",
-            "stream_name character varying, "
-            "type character varying DEFAULT NULL::character varying",
+            "stream_name character varying, type character varying DEFAULT NULL::character varying",
             "SETOF message_store.message",
         ),
         ("stream_version", "stream_name character varying", "bigint"),
@@ -490,7 +490,10 @@ def test_consumer_group_examples_exercise_negative_hashes_and_compound_ids():
     """Guards the test above: its streams include what a wrong formula would get wrong."""
     cardinals = [controls.cardinal_id(stream) for stream in CONSUMER_GROUP_STREAMS]
     assert any(controls.hash_64(cardinal) < 0 for cardinal in cardinals)
-    assert any(controls.hash_64(cardinal) % 3 != abs(controls.hash_64(cardinal)) % 3 for cardinal in cardinals)
+    assert any(
+        controls.hash_64(cardinal) % 3 != abs(controls.hash_64(cardinal)) % 3
+        for cardinal in cardinals
+    )
     assert controls.consumer_group_member(stream_name_example("123+456"), 5) == (
         controls.consumer_group_member(stream_name_example("123"), 5)
     )
@@ -645,7 +648,9 @@ def test_get_all_messages_reads_every_category_in_global_order(sql):
 
 CONDITION_QUERIES = {
     "stream": "SELECT * FROM message_store.get_stream_messages(%s, 0, 1000, %s)",
-    "category": "SELECT * FROM message_store.get_category_messages(%s, 1, 1000, NULL, NULL, NULL, %s)",
+    "category": (
+        "SELECT * FROM message_store.get_category_messages(%s, 1, 1000, NULL, NULL, NULL, %s)"
+    ),
     "all": "SELECT * FROM message_store.get_all_messages(1, 1000, %s)",
 }
 
