@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files import File
 from django.core.files.storage import default_storage
 
@@ -22,7 +23,11 @@ from transcode.ffmpeg import MediaError
 @contextmanager
 def local_copy(name: str) -> Iterator[Path]:
     """A local path holding the stored file `name` for the duration of the block."""
-    if not name or not default_storage.exists(name):
+    try:
+        found = bool(name) and default_storage.exists(name)
+    except SuspiciousFileOperation:
+        raise MediaError(f"file not allowed: {name!r} is outside the media storage") from None
+    if not found:
         raise MediaError(f"file not found: {name!r} is not in storage")
     try:
         yield Path(default_storage.path(name))

@@ -1,0 +1,117 @@
+"""`manage.py consume <component>`: a thin command with clean errors, that stops on SIGTERM
+after the message in hand, stores its position, and exits 0."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from message_store.messages import NewMessage
+from message_store.store import MessageStore
+from tests.consumers.controls import last_position, wait_until
+from tests.consumers.processes import BASE_DIR, ConsumerProcesses
+from transcode import messages as transcode_messages
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_help_describes_the_options(store_env: dict[str, str]) -> None:
+    completed = manage("consume", "--help", env=store_env)
+
+    assert completed.returncode == 0, completed.stderr
+    for option in ("--group-member", "--group-size", "--until-idle", "--poll-interval"):
+        assert option in completed.stdout
+    for component in ("catalog", "transcode", "transcribe", "videos"):
+        assert component in completed.stdout
+
+
+@pytest.mark.parametrize(
+    ("flags", "reason"),
+    [
+        (["--group-member", "0"], "group member and group size go together"),
+        (["--group-size", "2"], "group member and group size go together"),
+        (["--group-member", "2", "--group-size", "2"], "less than the group size"),
+        (["--group-member", "-1", "--group-size", "2"], "at least 0"),
+        (["--group-member", "0", "--group-size", "0"], "less than the group size"),
+        (["--batch-size", "0"], "must be positive"),
+    ],
+)
+def test_bad_flags_are_a_command_error(flags: list[str], reason: str) -> None:
+    with pytest.raises(CommandError, match=reason):
+        call_command("consume", "catalog", *flags)
+
+
+def test_bad_group_flags_exit_with_a_message_not_a_traceback(store_env: dict[str, str]) -> None:
+    completed = manage(
+        "consume", "catalog", "--group-member", "3", "--group-size", "2", env=store_env
+    )
+
+    assert completed.returncode == 1
+    assert "CommandError: group member must be at least 0 and less than" in completed.stderr
+    assert "Traceback" not in completed.stderr
+
+
+def test_an_unknown_component_is_refused(store_env: dict[str, str]) -> None:
+    completed = manage("consume", "nonsense", env=store_env)
+
+    assert completed.returncode == 2
+    assert "invalid choice: 'nonsense'" in completed.stderr
+    assert "Traceback" not in completed.stderr
+
+
+def transcode_example(n: int) -> NewMessage:
+    transcode_id = f"7c000000-0000-4000-8000-{n:012d}"
+    return NewMessage(
+        id=f"7c000000-0000-4000-9000-{n:012d}",
+        stream_name=transcode_messages.command_stream(transcode_id),
+        type="Transcode",
+        data={"transcodeId": transcode_id, "sourceUri": f"uploads/{n}.mp4"},
+    )
+
+
+def test_sigterm_finishes_the_message_in_hand_stores_the_position_and_exits_0(
+    store: MessageStore, consumer_processes: ConsumerProcesses
+) -> None:
+    store.write_batch([transcode_example(n) for n in range(1, 401)])
+    commands = {m.id: m for m in store.read("transcode:command", batch_size=-1)}
+    consumer = consumer_processes.start(
+        "transcode",
+        "--batch-size",
+        "1000",
+        "--position-update-interval",
+        "1000",
+        env={"SIMULATED_MEDIA": "true"},
+    )
+
+    def outcomes():
+        return store.read("transcode", batch_size=-1)
+
+    wait_until(
+        lambda: len(outcomes()) >= 20,
+        timeout=60,
+        what="the first outcomes",
+        details=consumer.log_text,
+    )
+    exit_code = consumer.terminate()
+
+    log = consumer.log_text()
+    assert exit_code == 0, log
+    assert "Traceback" not in log
+    causes = {m.metadata["causationMessageGlobalPosition"] for m in outcomes()}
+    position = last_position(store, "transcode")
+    assert position is not None, log
+    assert causes == {m.global_position for m in commands.values() if m.global_position <= position}
+    assert "transcode stopped after" in log

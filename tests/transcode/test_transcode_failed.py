@@ -1,0 +1,78 @@
+"""`Transcode` of something that is not a video, or of no file at all -> `TranscodeFailed`,
+recorded as an event (the video does not hang in processing), never an exception."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import default_storage
+
+from message_store.store import MessageStore
+from tests.consumers.controls import stored
+from tests.media_factory import make_not_a_video
+from tests.transcode import controls
+from transcode.backend import output_names
+from transcode.handlers import handle_transcode
+from transcode.messages import entity_stream
+
+STREAM = entity_stream(controls.TRANSCODE_ID)
+
+
+@pytest.fixture
+def media_root(settings, tmp_path: Path) -> Path:
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    (tmp_path / "media" / "uploads").mkdir(parents=True)
+    return tmp_path / "media"
+
+
+def test_not_a_video_fails(store: MessageStore, media_root: Path) -> None:
+    make_not_a_video(media_root / controls.SOURCE_URI)
+    command = stored(store, controls.transcode_example())
+
+    handle_transcode(command, store=store)
+
+    events = list(store.read_stream(STREAM))
+    assert [e.type for e in events] == ["TranscodeFailed"]
+    failed = events[0]
+    assert failed.data["transcodeId"] == controls.TRANSCODE_ID
+    assert failed.data["sourceUri"] == controls.SOURCE_URI
+    assert "not a video" in failed.data["reason"]
+    assert failed.metadata["originStreamName"] == controls.ORIGIN
+    assert not any(default_storage.exists(name) for name in output_names(controls.TRANSCODE_ID))
+
+
+def test_a_missing_source_fails(store: MessageStore, media_root: Path) -> None:
+    command = stored(store, controls.transcode_example(source_uri="uploads/gone.mp4"))
+
+    handle_transcode(command, store=store)
+
+    events = list(store.read_stream(STREAM))
+    assert [e.type for e in events] == ["TranscodeFailed"]
+    assert "not found" in events[0].data["reason"]
+    assert "uploads/gone.mp4" in events[0].data["reason"]
+
+
+def test_a_failed_job_is_not_retried_by_a_second_handling(
+    store: MessageStore, media_root: Path
+) -> None:
+    command = stored(store, controls.transcode_example(source_uri="uploads/gone.mp4"))
+    handle_transcode(command, store=store)
+
+    handle_transcode(command, store=store)
+
+    assert [e.type for e in store.read_stream(STREAM)] == ["TranscodeFailed"]
+
+
+@pytest.mark.parametrize("source_uri", ["../outside.mp4", "/etc/passwd"])
+def test_a_source_outside_the_media_folder_fails(
+    store: MessageStore, media_root: Path, source_uri: str
+) -> None:
+    (media_root.parent / "outside.mp4").write_bytes(b"not even a video")
+    command = stored(store, controls.transcode_example(source_uri=source_uri))
+
+    handle_transcode(command, store=store)
+
+    events = list(store.read_stream(STREAM))
+    assert [e.type for e in events] == ["TranscodeFailed"]
+    assert source_uri in events[0].data["reason"]
