@@ -212,7 +212,7 @@ class Consumer:
                 continue
             state.due = False
             while not self._stopping.is_set():
-                batch = self._read(state)
+                batch, reached = self._read(state)
                 for message in batch:
                     if self._stopping.is_set():
                         break
@@ -225,17 +225,22 @@ class Consumer:
                     read += 1
                     if state.unsaved >= self.settings.position_update_interval:
                         self._save_position(state)
+                else:
+                    state.position = max(state.position, reached)
                 if len(batch) < self.settings.batch_size:
                     break
         return read
 
-    def _read(self, state: _State) -> list[Message]:
+    def _read(self, state: _State) -> tuple[list[Message], int]:
+        """The next batch, and the position the subscription may move to once it is handled."""
         sub = state.subscription
-        if sub.category == ALL:
-            return self.store.read(
-                ALL, position=state.position + 1, batch_size=self.settings.batch_size
+        filtered = sub.correlation is not None or self.settings.group_size is not None
+        if sub.category == ALL or not filtered:
+            batch = self.store.read(
+                sub.category, position=state.position + 1, batch_size=self.settings.batch_size
             )
-        return self.store.read(
+            return batch, batch[-1].global_position if batch else state.position
+        return self.store.read_filtered(
             sub.category,
             position=state.position + 1,
             batch_size=self.settings.batch_size,

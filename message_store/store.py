@@ -137,23 +137,47 @@ class MessageStore:
         Category and whole-store reads stop at the read horizon: a message whose transaction
         is still open is never skipped, only served on a later read.
         """
-        if not isinstance(name, str) or not name:
-            raise ReadError(f"read needs a stream name, a category or {ALL!r}, not {name!r}")
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < -1:
-            raise ReadError(f"batch_size must be -1 (no limit) or a count, not {batch_size!r}")
-        filtered = correlation is not None or group_size is not None or group_member is not None
-        if filtered and (name == ALL or not is_category(name)):
-            raise ReadError("correlation and consumer groups apply to category reads only")
-        if name == ALL:
-            query, params = queries.GET_ALL_MESSAGES, (position, batch_size)
-        elif is_category(name):
-            query = queries.GET_CATEGORY_MESSAGES
-            params = (name, position, batch_size, correlation, group_member, group_size)
-        else:
-            query, params = queries.GET_STREAM_MESSAGES, (name, position, batch_size)
+        query, params = _read_query(
+            name, position, batch_size, correlation, group_member, group_size
+        )
         with self.connection() as connection:
             rows = connection.execute(query, params).fetchall()
         return [Message.from_row(row) for row in rows]
+
+    def read_filtered(
+        self,
+        category: str,
+        *,
+        position: int,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        correlation: str | None = None,
+        group_member: int | None = None,
+        group_size: int | None = None,
+    ) -> tuple[list[Message], int]:
+        """A category batch, and the global position a subscriber may move to after it.
+
+        A filter (correlation, consumer group) can match nothing for a long stretch; a reader
+        that only moves to the last message it got would then rescan that stretch for ever
+        (the workshop's consumer stalls there). So the horizon is read first, in the same round
+        trip: it only grows, so when the batch is not full, every matching message up to it
+        was returned and the reader may move to it.
+        """
+        query, params = _read_query(
+            category, position, batch_size, correlation, group_member, group_size
+        )
+        if not is_category(category):
+            raise ReadError(f"read_filtered needs a category, not {category!r}")
+        with self.connection() as connection:
+            with connection.pipeline():
+                horizon_cursor = connection.execute(queries.READ_HORIZON)
+                rows_cursor = connection.execute(query, params)
+            horizon = horizon_cursor.fetchone()[0] or 0
+            rows = rows_cursor.fetchall()
+        messages = [Message.from_row(row) for row in rows]
+        reached = messages[-1].global_position if messages else position - 1
+        if batch_size == -1 or len(messages) < batch_size:
+            reached = max(reached, horizon)
+        return messages, reached
 
     def read_stream(self, stream_name: str, *, position: int = 0) -> Iterator[Message]:
         """Every message of one stream from `position`, fetched batch by batch."""
@@ -190,6 +214,29 @@ class MessageStore:
             entity = projection.fold([message], entity)
             version = message.position
         return entity, version
+
+
+def _read_query(
+    name: object,
+    position: int | None,
+    batch_size: object,
+    correlation: str | None,
+    group_member: int | None,
+    group_size: int | None,
+) -> tuple[str, tuple]:
+    if not isinstance(name, str) or not name:
+        raise ReadError(f"read needs a stream name, a category or {ALL!r}, not {name!r}")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < -1:
+        raise ReadError(f"batch_size must be -1 (no limit) or a count, not {batch_size!r}")
+    filtered = correlation is not None or group_size is not None or group_member is not None
+    if filtered and (name == ALL or not is_category(name)):
+        raise ReadError("correlation and consumer groups apply to category reads only")
+    if name == ALL:
+        return queries.GET_ALL_MESSAGES, (position, batch_size)
+    if is_category(name):
+        params = (name, position, batch_size, correlation, group_member, group_size)
+        return queries.GET_CATEGORY_MESSAGES, params
+    return queries.GET_STREAM_MESSAGES, (name, position, batch_size)
 
 
 def _write_params(message: NewMessage) -> tuple:

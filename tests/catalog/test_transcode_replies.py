@@ -121,8 +121,33 @@ def test_the_subscription_moves_past_replies_to_other_origins(store: MessageStor
     assert [e.type for e in store.read_stream(STREAM)] == ["Started", "Transcoded"]
     assert catalog_streams(store) == {STREAM}
     position = last_position(store, "catalog-transcode-events")
-    assert position == ours.global_position
+    assert position >= ours.global_position
     assert position > max(
         no_metadata.global_position, foreign.global_position, no_origin.global_position
     )
     assert parked() == []
+
+
+def test_the_position_passes_replies_to_other_origins_even_when_none_are_ours(
+    store: MessageStore,
+) -> None:
+    """With nothing of ours after them, the stored position still moves past foreign replies,
+    so a restart does not rescan them (the workshop's consumer stalls there for ever)."""
+    other_video = controls.video_id_example(2)
+    foreign = [
+        stored(
+            store,
+            controls.job_transcoded_example(other_video, n=n, metadata=controls.foreign_metadata()),
+        )
+        for n in (2, 3)
+    ]
+    subscription = next(
+        s for s in component.subscriptions() if s.subscriber_id == "catalog-transcode-events"
+    )
+
+    handled = Consumer([subscription], store=store, settings=settings_example()).run(
+        until_idle=True
+    )
+
+    assert handled == 0
+    assert last_position(store, "catalog-transcode-events") >= foreign[-1].global_position

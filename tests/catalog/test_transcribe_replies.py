@@ -118,7 +118,7 @@ def test_the_subscription_moves_past_replies_to_other_origins(store: MessageStor
     assert [e.type for e in store.read_stream(STREAM)] == ["Started", "Transcribed"]
     assert catalog_streams(store) == {STREAM}
     position = last_position(store, "catalog-transcribe-events")
-    assert position == ours.global_position
+    assert position >= ours.global_position
     assert position > max(
         no_metadata.global_position, foreign.global_position, no_origin.global_position
     )

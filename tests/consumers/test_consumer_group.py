@@ -46,7 +46,8 @@ def test_two_members_split_the_category(store: MessageStore) -> None:
         [f"{SUBSCRIBER_ID}+0of2"],
         [f"{SUBSCRIBER_ID}+1of2"],
     ]
-    for consumer, handled in zip(consumers, (first, second), strict=True):
-        last_handled = max(m.global_position for m in messages if m.id in handled)
-        assert last_position(store, consumer.subscriber_ids[0]) == last_handled
+    last_in_category = max(m.global_position for m in messages)
+    for consumer in consumers:
+        # Each member moves past the whole category, the other member's messages included.
+        assert last_position(store, consumer.subscriber_ids[0]) >= last_in_category
     assert last_position(store, SUBSCRIBER_ID) is None
