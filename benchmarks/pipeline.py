@@ -55,7 +55,9 @@ def main() -> None:
                 latencies, seconds = run_burst(conn, size)
                 print_row(f"burst of {size}", latencies, size / seconds)
             idle = idle_queries_per_second(env, args.idle_seconds)
-            print(f"\nidle: {idle:.2f} queries/s per consumer process ({len(COMPONENTS)} processes)")
+            print(
+                f"\nidle: {idle:.2f} queries/s per consumer process ({len(COMPONENTS)} processes)"
+            )
 
     if not args.no_real_media:
         real_media_figures()
@@ -232,7 +234,7 @@ def real_media_figures() -> None:
 
 def print_row(label: str, latencies: list[float], videos_per_second: float | None) -> None:
     ordered = sorted(latencies)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     rate = f"{videos_per_second:8.1f} videos/s" if videos_per_second else ""
     print(
         f"{label:<20} n={len(ordered):<4} p50 {statistics.median(ordered):7.1f} ms  "
