@@ -15,7 +15,11 @@ GET_STREAM_MESSAGES = "SELECT * FROM message_store.get_stream_messages(%s, %s, %
 GET_CATEGORY_MESSAGES = "SELECT * FROM message_store.get_category_messages(%s, %s, %s, %s, %s, %s)"
 GET_ALL_MESSAGES = "SELECT * FROM message_store.get_all_messages(%s, %s)"
 GET_LAST_STREAM_MESSAGE = "SELECT * FROM message_store.get_last_stream_message(%s, %s)"
-READ_HORIZON = "SELECT message_store.read_horizon()"
+CATEGORY_REACH = (
+    "SELECT max(m.global_position) FROM message_store.messages m"
+    " WHERE message_store.category(m.stream_name) = %s"
+    " AND m.global_position <= (SELECT message_store.read_horizon())"
+)
 STREAM_VERSION = "SELECT message_store.stream_version(%s)"
 LISTEN = "LISTEN message_store"
 NOTIFY_CHANNEL = "message_store"

@@ -157,10 +157,11 @@ class MessageStore:
         """A category batch, and the global position a subscriber may move to after it.
 
         A filter (correlation, consumer group) can match nothing for a long stretch; a reader
-        that only moves to the last message it got would then rescan that stretch for ever
-        (the workshop's consumer stalls there). So the horizon is read first, in the same round
-        trip: it only grows, so when the batch is not full, every matching message up to it
-        was returned and the reader may move to it.
+        that only moves to the last message it got would rescan that stretch for ever (the
+        workshop's consumer stalls there). So the same round trip first asks for the category's
+        last message below the read horizon. The horizon only grows, so when the batch is not
+        full, every matching message up to that one was returned and the reader may move to it.
+        It stays put while the category does, so an idle subscriber stores nothing new.
         """
         query, params = _read_query(
             category, position, batch_size, correlation, group_member, group_size
@@ -169,14 +170,14 @@ class MessageStore:
             raise ReadError(f"read_filtered needs a category, not {category!r}")
         with self.connection() as connection:
             with connection.pipeline():
-                horizon_cursor = connection.execute(queries.READ_HORIZON)
+                reach_cursor = connection.execute(queries.CATEGORY_REACH, (category,))
                 rows_cursor = connection.execute(query, params)
-            horizon = horizon_cursor.fetchone()[0] or 0
+            reach = reach_cursor.fetchone()[0] or 0
             rows = rows_cursor.fetchall()
         messages = [Message.from_row(row) for row in rows]
         reached = messages[-1].global_position if messages else position - 1
         if batch_size == -1 or len(messages) < batch_size:
-            reached = max(reached, horizon)
+            reached = max(reached, reach)
         return messages, reached
 
     def read_stream(self, stream_name: str, *, position: int = 0) -> Iterator[Message]:
