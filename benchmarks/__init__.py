@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m benchmarks.<name>` or `./dev bench-<name>` print figures to compare."""
