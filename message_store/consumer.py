@@ -6,12 +6,16 @@ message to the handler for its type, and stores its position every N messages, w
 up, and on shutdown. Delivery is at least once, so handlers are idempotent.
 
 Waking: a LISTEN connection receives the store's commit notifications (payload: the category).
-A subscription reads at once when its category is notified. A commit in another category can
-still move the read horizon past messages of ours that an open transaction held back, so any
-other notification schedules a catch-up read of every subscription shortly after (debounced,
-so a busy store costs each subscription a few reads per second, not one per commit). A slow
-safety poll covers a lost connection or a rolled-back transaction. An idle process makes about
-one query per subscription per poll interval, and stores positions it has not stored yet.
+The store notifies at least once per burst of writes to a category, not once per commit (one
+notifying transaction at a time: notifications serialize commits server-wide). So each
+subscription keeps its own next read time: at once when its category is notified; a few
+milliseconds after a read that found messages, then backing off (doubling) while reads come
+back empty, up to the poll interval. That follow-up catches writers that committed without
+notifying, and messages the read horizon held back behind an open transaction; a
+notification of any other category also brings every subscription's next read forward to a
+few milliseconds, since that commit may have moved the horizon. An idle process therefore
+makes about one query per subscription per poll interval, and at each poll it stores the
+positions it has not stored yet and looks for replay requests.
 
 Failures: a handler that raises is retried with backoff, then its message is parked (see
 `parking`) and the subscription moves on; malformed data is parked at once. A lost database is
@@ -54,8 +58,8 @@ _CONNECTION_ERRORS = (
     DjangoOperationalError,
     DjangoInterfaceError,
 )
-CATCH_UP_DELAY = 0.02
-"""Seconds between a notification of another category and the catch-up read it schedules."""
+FOLLOW_UP_DELAY = 0.005
+"""Seconds from a notification or a fruitful read to the next read (doubled while empty)."""
 
 
 @dataclass(frozen=True)
@@ -102,7 +106,17 @@ class _State:
     saved_position: int = 0
     unsaved: int = 0
     handled: int = field(default=0)
-    due: bool = True
+    read_at: float = 0.0
+    delay: float = FOLLOW_UP_DELAY
+
+    def schedule(self, found: int, now: float, poll_interval: float) -> None:
+        """After a read: follow up soon if it found messages, later and later if not."""
+        self.delay = FOLLOW_UP_DELAY if found else min(self.delay * 2, poll_interval)
+        self.read_at = now + self.delay
+
+    def bring_forward(self, at: float) -> None:
+        self.read_at = min(self.read_at, at)
+        self.delay = min(self.delay, FOLLOW_UP_DELAY)
 
 
 class Consumer:
@@ -122,7 +136,7 @@ class Consumer:
         self._states = [_State(sub, sub.subscriber_id + suffix) for sub in subscriptions]
         self._stopping = threading.Event()
         self._replay_due = True
-        self._catch_up_at: float | None = None
+        self._maintenance_at = 0.0
         self._listener: psycopg.Connection | None = None
 
     @property
@@ -144,7 +158,7 @@ class Consumer:
                     loaded = True
                 self._ensure_listening()
                 if until_idle:
-                    self._mark_due(self._states)
+                    self._bring_forward(self._states, 0.0)
                 read = self._drain()
                 self._replay_if_due()
                 close_old_connections()
@@ -156,7 +170,7 @@ class Consumer:
             except _CONNECTION_ERRORS as error:
                 delay = min(max(delay * 2, 0.2), self.settings.max_reconnect_delay)
                 logger.warning("database unavailable (%s); retrying in %.1f s", error, delay)
-                self._mark_due(self._states)
+                self._bring_forward(self._states, 0.0)
                 self._close_listener()
                 close_old_connections()
                 self._stopping.wait(delay)
@@ -207,10 +221,11 @@ class Consumer:
     def _drain(self) -> int:
         """Read each due subscription until caught up (or stopped); return how many were read."""
         read = 0
+        now = time.monotonic()
         for state in self._states:
-            if not state.due:
+            if state.read_at > now:
                 continue
-            state.due = False
+            found = 0
             while not self._stopping.is_set():
                 batch, reached = self._read(state)
                 for message in batch:
@@ -222,13 +237,15 @@ class Consumer:
                         break
                     state.position = message.global_position
                     state.unsaved += 1
-                    read += 1
+                    found += 1
                     if state.unsaved >= self.settings.position_update_interval:
                         self._save_position(state)
                 else:
                     state.position = max(state.position, reached)
                 if len(batch) < self.settings.batch_size:
                     break
+            state.schedule(found, time.monotonic(), self.settings.poll_interval)
+            read += found
         return read
 
     def _read(self, state: _State) -> tuple[list[Message], int]:
@@ -329,47 +346,40 @@ class Consumer:
                 self._listener.close()
             self._listener = None
 
-    def _mark_due(self, states) -> None:
+    def _bring_forward(self, states, at: float) -> None:
         for state in states:
-            state.due = True
+            state.bring_forward(at)
 
     def _wait(self) -> None:
-        """Block until a subscription is due: its category notified, a catch-up read after
-        another category's notification, the safety poll (which also stores positions when
-        idle), a replay request, or stop()."""
-        poll_at = time.monotonic() + self.settings.poll_interval
+        """Block until a subscription's read time, a replay request, or stop(); handle
+        notifications meanwhile, and do the poll-time chores when they fall due."""
         while not self._stopping.is_set():
             now = time.monotonic()
-            if now >= poll_at:
-                self._catch_up_at = None
+            if now >= self._maintenance_at:
+                self._maintenance_at = now + self.settings.poll_interval
                 self._replay_due = True
-                self._mark_due(self._states)
                 for state in self._states:
                     self._save_position(state)
+            if self._replay_due or any(state.read_at <= now for state in self._states):
                 return
-            if self._catch_up_at is not None and now >= self._catch_up_at:
-                self._catch_up_at = None
-                self._mark_due(self._states)
-                return
-            timeout = min(poll_at, self._catch_up_at or poll_at) - now
+            next_read = min(state.read_at for state in self._states)
+            timeout = min(next_read, self._maintenance_at) - now
             payloads = [
                 notify.payload
                 for notify in self._listener.notifies(timeout=min(timeout, 0.5), stop_after=1)
             ]
             if payloads:
                 payloads += [notify.payload for notify in self._listener.notifies(timeout=0)]
+            now = time.monotonic()
             for payload in payloads:
                 if payload == parking.REPLAY_PAYLOAD:
                     self._replay_due = True
                     continue
-                matching = [
-                    state for state in self._states if state.subscription.category in (payload, ALL)
-                ]
-                self._mark_due(matching)
-                if len(matching) < len(self._states) and self._catch_up_at is None:
-                    self._catch_up_at = time.monotonic() + CATCH_UP_DELAY
-            if self._replay_due or any(state.due for state in self._states):
-                return
+                for state in self._states:
+                    if state.subscription.category in (payload, ALL):
+                        state.bring_forward(now)
+                    else:
+                        state.bring_forward(now + FOLLOW_UP_DELAY)
 
 
 def _describe(subscriber_id: str, message: Message) -> str:

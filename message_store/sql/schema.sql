@@ -84,6 +84,13 @@ CREATE INDEX IF NOT EXISTS messages_category
     message_store.category(metadata->>'correlationStreamName')
   );
 
+-- The highest global position drawn from the sequence so far (0 before the first write).
+CREATE OR REPLACE FUNCTION message_store.last_drawn_position()
+RETURNS bigint AS $$
+  SELECT CASE WHEN s.is_called THEN s.last_value ELSE s.last_value - 1 END
+    FROM message_store.messages_global_position_seq s;
+$$ LANGUAGE sql VOLATILE;
+
 -- Writing --------------------------------------------------------------------------------------
 
 -- Serializes writers of one stream until commit, so positions stay gapless and the expected
@@ -109,14 +116,34 @@ RETURNS void AS $$
 DECLARE
   _drawn bigint;
 BEGIN
-  SELECT CASE WHEN s.is_called THEN s.last_value ELSE s.last_value - 1 END
-    INTO _drawn
-    FROM message_store.messages_global_position_seq s;
+  _drawn := message_store.last_drawn_position();
   PERFORM pg_advisory_xact_lock_shared(
     ((19795::bigint << 16) | (_drawn >> 32))::int4,
     ((_drawn & 4294967295) - CASE WHEN (_drawn & 4294967295) >= 2147483648
                                   THEN 4294967296 ELSE 0 END)::int4
   );
+END;
+$$ LANGUAGE plpgsql VOLATILE;
+
+-- Tells listeners on channel `message_store` (payload: the category) that a write committed.
+-- PostgreSQL serializes the commits of notifying transactions server-wide, which would undo the
+-- per-stream locking. So by default only one transaction per category notifies at a time (a
+-- try-lock held to commit, tagged 0x4E54): the others commit without waiting, and a listener
+-- woken by the notifier follows up with a few reads (see message_store/consumer.py) that find
+-- what they wrote. `SET message_store.notify = 'every'` notifies every transaction; 'off'
+-- notifies none (readers then poll).
+CREATE OR REPLACE FUNCTION message_store.notify_commit(category varchar)
+RETURNS void AS $$
+DECLARE
+  _mode text := coalesce(current_setting('message_store.notify', true), '');
+BEGIN
+  IF _mode = 'off' THEN
+    RETURN;
+  END IF;
+  IF _mode = 'every'
+     OR pg_try_advisory_xact_lock((20052::bigint << 16)::int4, hashtext(notify_commit.category)) THEN
+    PERFORM pg_notify('message_store', notify_commit.category);
+  END IF;
 END;
 $$ LANGUAGE plpgsql VOLATILE;
 
@@ -163,10 +190,7 @@ BEGIN
     write_message.metadata
   );
 
-  -- Delivered at commit, once per category per transaction (PostgreSQL folds duplicates).
-  IF coalesce(current_setting('message_store.notify', true), 'on') <> 'off' THEN
-    PERFORM pg_notify('message_store', message_store.category(write_message.stream_name));
-  END IF;
+  PERFORM message_store.notify_commit(message_store.category(write_message.stream_name));
 
   RETURN _next_position;
 END;
@@ -198,9 +222,7 @@ BEGIN
       current_setting('transaction_isolation');
   END IF;
 
-  SELECT CASE WHEN s.is_called THEN s.last_value ELSE s.last_value - 1 END
-    INTO _drawn
-    FROM message_store.messages_global_position_seq s;
+  _drawn := message_store.last_drawn_position();
 
   SELECT min(((l.classid::bigint & 65535) << 32) | l.objid::bigint)
     INTO _lowest_advertised
@@ -318,6 +340,10 @@ BEGIN
     END IF;
   END IF;
 
+  -- Nothing can be there yet: skip the horizon (it reads pg_locks, the costly part of a read).
+  IF "position" > message_store.last_drawn_position() THEN
+    RETURN;
+  END IF;
   _horizon := message_store.read_horizon();
 
   -- Without a condition the query is static, so PL/pgSQL caches its plan.
@@ -383,6 +409,10 @@ DECLARE
 BEGIN
   "position" := coalesce("position", 1);
   batch_size := coalesce(batch_size, 1000);
+  -- Nothing can be there yet: skip the horizon (it reads pg_locks, the costly part of a read).
+  IF "position" > message_store.last_drawn_position() THEN
+    RETURN;
+  END IF;
   _horizon := message_store.read_horizon();
 
   IF get_all_messages.condition IS NULL THEN

@@ -1,7 +1,9 @@
 """Writers announce commits on channel `message_store`, with the category as payload.
 
 A listener hears nothing before the commit and one notification per category per transaction
-after it; nothing for a rolled-back transaction, and nothing from a session that turned
+after it; only one of several transactions writing a category at the same time notifies (so
+notifying does not serialize their commits), unless the session asked for 'every'; nothing for
+a rolled-back transaction, and nothing from a session that turned
 notifications off (`SET message_store.notify = 'off'`, `MessageStore(notify=False)`, or
 `write(..., notify=False)`, which must not leak into the next write on the same connection).
 """
@@ -128,3 +130,35 @@ def test_a_silent_write_does_not_silence_the_next_write_on_its_connection(client
     client.write(message_example(2))
 
     assert payloads(listener, expect=1) == ["someCategory"]
+
+
+def test_only_one_of_overlapping_transactions_on_a_category_notifies(connect, listener):
+    first, second = connect(autocommit=False), connect(autocommit=False)
+    write_raw(first, 1, stream_name=stream_name_example(1))
+    write_raw(second, 2, stream_name=stream_name_example(2))
+
+    second.commit()
+    first.commit()
+
+    assert heard(listener, expect=1) == [("message_store", "someCategory", first.info.backend_pid)]
+
+
+def test_the_next_transaction_notifies_again_once_the_notifier_committed(connect, listener):
+    for n in (1, 2):
+        writer = connect(autocommit=False)
+        write_raw(writer, n, stream_name=stream_name_example(n))
+        writer.commit()
+
+    assert payloads(listener, expect=2) == ["someCategory", "someCategory"]
+
+
+def test_every_transaction_notifies_when_the_session_asks_for_every(connect, listener):
+    first, second = connect(autocommit=False), connect(autocommit=False)
+    for n, writer in ((1, first), (2, second)):
+        writer.execute("SET message_store.notify = 'every'")
+        write_raw(writer, n, stream_name=stream_name_example(n))
+
+    second.commit()
+    first.commit()
+
+    assert payloads(listener, expect=2) == ["someCategory", "someCategory"]
