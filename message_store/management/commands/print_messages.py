@@ -1,7 +1,9 @@
 """`manage.py print_messages TARGET`: print a stream, a category or the whole store, oldest first.
 
 With `--follow` it then prints what is written next, until Ctrl-C: a dedicated connection
-LISTENs for the store's commit notifications, with a slow poll as a safety net.
+LISTENs for the store's commit notifications; like a consumer, it follows a notification or a
+fruitful read with quick reads that back off up to the poll interval (the store notifies once
+per burst of writes, not once per commit).
 """
 
 import json
@@ -12,6 +14,7 @@ import psycopg
 from django.core.management.base import BaseCommand, CommandError
 
 from message_store import queries
+from message_store.consumer import FOLLOW_UP_DELAY
 from message_store.errors import MessageStoreError, StoreUnavailableError
 from message_store.messages import Message
 from message_store.runtime import get_store
@@ -72,24 +75,28 @@ def message_batches(
     position: int | None,
     *,
     limit: int | None = None,
-    wait: Callable[[], None] | None = None,
+    wait: Callable[[bool], None] | None = None,
 ) -> Iterator[list[Message]]:
     """The target's messages from `position` on, batch by batch, `limit` at most in all.
 
-    Without `wait` it stops once caught up; with it, it calls `wait()` whenever caught up and
-    then reads on, for ever (the caller stops).
+    Without `wait` it stops once caught up; with it, it calls `wait(found)` whenever caught up
+    (`found`: whether the reads since the last wait returned anything) and then reads on, for
+    ever (the caller stops).
     """
+    found = False
     while limit is None or limit > 0:
         size = BATCH_SIZE if limit is None else min(BATCH_SIZE, limit)
         batch = store.read(target, position=position, batch_size=size)
         if batch:
+            found = True
             yield batch
             position = next_position(target, batch[-1])
             limit = None if limit is None else limit - len(batch)
         if len(batch) < size:
             if wait is None:
                 return
-            wait()
+            wait(found)
+            found = False
 
 
 def next_position(target: str, message: Message) -> int:
@@ -100,22 +107,26 @@ def next_position(target: str, message: Message) -> int:
 
 
 @contextmanager
-def commit_waiter(conninfo: str, poll_interval: float) -> Iterator[Callable[[], None]]:
+def commit_waiter(conninfo: str, poll_interval: float) -> Iterator[Callable[[bool], None]]:
     """LISTEN on a dedicated connection (before the first read, so no commit slips between);
-    yield `wait()`, which returns at the next notification or after `poll_interval` seconds.
+    yield `wait(found)`, which returns at the next notification or after a delay: a few
+    milliseconds after a notification or a read that found messages, doubling while reads come
+    back empty, up to `poll_interval`.
 
     Any notification means "read again": a commit in another category can move the read
     horizon past messages of ours that were held back.
     """
-    state: dict[str, psycopg.Connection] = {"connection": _listen(conninfo)}
+    state = {"connection": _listen(conninfo), "delay": FOLLOW_UP_DELAY}
 
-    def wait() -> None:
+    def wait(found: bool) -> None:
+        delay = FOLLOW_UP_DELAY if found else min(state["delay"] * 2, poll_interval)
+        state["delay"] = delay
         connection = state["connection"]
         try:
-            for _ in connection.notifies(timeout=poll_interval, stop_after=1):
-                pass
-            for _ in connection.notifies(timeout=0):
-                pass
+            notified = list(connection.notifies(timeout=delay, stop_after=1))
+            if notified:
+                list(connection.notifies(timeout=0))
+                state["delay"] = FOLLOW_UP_DELAY / 2
         except psycopg.OperationalError:
             connection.close()
             state["connection"] = _listen(conninfo)
