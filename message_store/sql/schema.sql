@@ -106,47 +106,26 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql VOLATILE;
 
--- Advertises, until this transaction ends, the highest global position drawn so far. It must run
--- before this transaction draws a global position: every position it then draws is greater than
--- what it advertised, so readers that stop at the lowest advertised value never pass it.
--- The key is the two-integer advisory lock form (objsubid 2 in pg_locks), tagged 0x4D53 in the
--- upper 16 bits of the first key; the value is held in the other 48 bits.
-CREATE OR REPLACE FUNCTION message_store.advertise_write()
-RETURNS void AS $$
-DECLARE
-  _drawn bigint;
-BEGIN
-  _drawn := message_store.last_drawn_position();
-  PERFORM pg_advisory_xact_lock_shared(
-    ((19795::bigint << 16) | (_drawn >> 32))::int4,
-    ((_drawn & 4294967295) - CASE WHEN (_drawn & 4294967295) >= 2147483648
-                                  THEN 4294967296 ELSE 0 END)::int4
-  );
-END;
-$$ LANGUAGE plpgsql VOLATILE;
+DROP FUNCTION IF EXISTS message_store.advertise_write();
+DROP FUNCTION IF EXISTS message_store.notify_commit(varchar);
 
--- Tells listeners on channel `message_store` (payload: the category) that a write committed.
--- PostgreSQL serializes the commits of notifying transactions server-wide, which would undo the
--- per-stream locking. So by default only one transaction per category notifies at a time (a
--- try-lock held to commit, tagged 0x4E54): the others commit without waiting, and a listener
--- woken by the notifier follows up with a few reads (see message_store/consumer.py) that find
--- what they wrote. `SET message_store.notify = 'every'` notifies every transaction; 'off'
--- notifies none (readers then poll).
-CREATE OR REPLACE FUNCTION message_store.notify_commit(category varchar)
-RETURNS void AS $$
-DECLARE
-  _mode text := coalesce(current_setting('message_store.notify', true), '');
-BEGIN
-  IF _mode = 'off' THEN
-    RETURN;
-  END IF;
-  IF _mode = 'every'
-     OR pg_try_advisory_xact_lock((20052::bigint << 16)::int4, hashtext(notify_commit.category)) THEN
-    PERFORM pg_notify('message_store', notify_commit.category);
-  END IF;
-END;
-$$ LANGUAGE plpgsql VOLATILE;
-
+-- One function body, no nested calls: a write is the hot path, and each nested PL/pgSQL or
+-- SQL function call costs a few microseconds of a write's ~60.
+--
+-- 1. Lock the stream (as acquire_lock does) until commit: positions stay gapless and the
+--    expected version check is exact.
+-- 2. Before drawing a global position, advertise the highest one drawn so far in a shared
+--    advisory lock held until commit: every position this transaction draws is greater, so a
+--    reader that stops at the lowest advertised value (read_horizon) never passes it. The key
+--    is the two-integer form (objsubid 2 in pg_locks), tagged 0x4D53 in the upper 16 bits of
+--    the first key, the value in the other 48 bits.
+-- 3. Notify channel `message_store` (payload: the category) at commit. PostgreSQL serializes
+--    the commits of notifying transactions server-wide, which would undo the per-stream
+--    locking; so by default only one transaction per category notifies at a time (a try-lock
+--    held to commit, tagged 0x4E54), and the others commit without waiting: a listener woken by
+--    the notifier follows up with a few reads that find what they wrote (see
+--    message_store/consumer.py). `SET message_store.notify = 'every'` notifies every
+--    transaction; 'off' notifies none (readers then poll).
 CREATE OR REPLACE FUNCTION message_store.write_message(
   id varchar,
   stream_name varchar,
@@ -160,12 +139,18 @@ DECLARE
   _message_id uuid;
   _stream_version bigint;
   _next_position bigint;
+  _drawn bigint;
+  _notify text;
+  _category varchar := split_part(write_message.stream_name, '-', 1);
 BEGIN
   _message_id := uuid(write_message.id);
 
-  PERFORM message_store.acquire_lock(write_message.stream_name);
+  PERFORM pg_advisory_xact_lock(message_store.hash_64(write_message.stream_name));
 
-  _stream_version := coalesce(message_store.stream_version(write_message.stream_name), -1);
+  SELECT coalesce(max(m.position), -1)
+    INTO _stream_version
+    FROM message_store.messages m
+   WHERE m.stream_name = write_message.stream_name;
 
   IF write_message.expected_version IS NOT NULL
      AND write_message.expected_version != _stream_version THEN
@@ -178,7 +163,14 @@ BEGIN
 
   _next_position := _stream_version + 1;
 
-  PERFORM message_store.advertise_write();
+  SELECT CASE WHEN s.is_called THEN s.last_value ELSE s.last_value - 1 END
+    INTO _drawn
+    FROM message_store.messages_global_position_seq s;
+  PERFORM pg_advisory_xact_lock_shared(
+    ((19795::bigint << 16) | (_drawn >> 32))::int4,
+    ((_drawn & 4294967295) - CASE WHEN (_drawn & 4294967295) >= 2147483648
+                                  THEN 4294967296 ELSE 0 END)::int4
+  );
 
   INSERT INTO message_store.messages (id, stream_name, position, type, data, metadata)
   VALUES (
@@ -190,7 +182,12 @@ BEGIN
     write_message.metadata
   );
 
-  PERFORM message_store.notify_commit(message_store.category(write_message.stream_name));
+  _notify := coalesce(current_setting('message_store.notify', true), '');
+  IF _notify = 'every' OR (
+       _notify <> 'off'
+       AND pg_try_advisory_xact_lock((20052::bigint << 16)::int4, hashtext(_category))) THEN
+    PERFORM pg_notify('message_store', _category);
+  END IF;
 
   RETURN _next_position;
 END;
