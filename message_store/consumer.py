@@ -161,7 +161,6 @@ class Consumer:
                     self._bring_forward(self._states, 0.0)
                 read = self._drain()
                 self._replay_if_due()
-                close_old_connections()
                 delay = 0.0
                 if self._stopping.is_set() or (until_idle and read == 0):
                     break
@@ -357,6 +356,7 @@ class Consumer:
             now = time.monotonic()
             if now >= self._maintenance_at:
                 self._maintenance_at = now + self.settings.poll_interval
+                close_old_connections()  # Django's: renew those past CONN_MAX_AGE or broken
                 self._replay_due = True
                 for state in self._states:
                     self._save_position(state)
