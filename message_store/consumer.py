@@ -11,11 +11,10 @@ notifying transaction at a time: notifications serialize commits server-wide). S
 subscription keeps its own next read time: at once when its category is notified; a few
 milliseconds after a read that found messages, then backing off (doubling) while reads come
 back empty, up to the poll interval. That follow-up catches writers that committed without
-notifying, and messages the read horizon held back behind an open transaction; a
-notification of any other category also brings every subscription's next read forward to a
-few milliseconds, since that commit may have moved the horizon. An idle process therefore
-makes about one query per subscription per poll interval, and at each poll it stores the
-positions it has not stored yet and looks for replay requests.
+notifying, and messages the read horizon held back behind an open transaction (whatever its
+category) until it ended. An idle process therefore makes about one query per subscription
+per poll interval, and at each poll it stores the positions it has not stored yet and looks
+for replay requests.
 
 Failures: a handler that raises is retried with backoff, then its message is parked (see
 `parking`) and the subscription moves on; malformed data is parked at once. A lost database is
@@ -378,8 +377,6 @@ class Consumer:
                 for state in self._states:
                     if state.subscription.category in (payload, ALL):
                         state.bring_forward(now)
-                    else:
-                        state.bring_forward(now + FOLLOW_UP_DELAY)
 
 
 def _describe(subscriber_id: str, message: Message) -> str:
