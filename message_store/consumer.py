@@ -13,8 +13,8 @@ milliseconds after a read that found messages, then backing off (doubling) while
 back empty, up to the poll interval. That follow-up catches writers that committed without
 notifying, and messages the read horizon held back behind an open transaction (whatever its
 category) until it ended. An idle process therefore makes about one query per subscription
-per poll interval, and at each poll it stores the positions it has not stored yet and looks
-for replay requests.
+per poll interval, and at each poll it stores the positions it has not stored yet. Replay
+requests arrive as a notification too (and are looked for at start and after a reconnect).
 
 Failures: a handler that raises is retried with backoff, then its message is parked (see
 `parking`) and the subscription moves on; malformed data is parked at once. A lost database is
@@ -169,6 +169,7 @@ class Consumer:
                 delay = min(max(delay * 2, 0.2), self.settings.max_reconnect_delay)
                 logger.warning("database unavailable (%s); retrying in %.1f s", error, delay)
                 self._bring_forward(self._states, 0.0)
+                self._replay_due = True  # a replay request may have been sent meanwhile
                 self._close_listener()
                 close_old_connections()
                 self._stopping.wait(delay)
@@ -356,7 +357,6 @@ class Consumer:
             if now >= self._maintenance_at:
                 self._maintenance_at = now + self.settings.poll_interval
                 close_old_connections()  # Django's: renew those past CONN_MAX_AGE or broken
-                self._replay_due = True
                 for state in self._states:
                     self._save_position(state)
             if self._replay_due or any(state.read_at <= now for state in self._states):
