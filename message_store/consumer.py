@@ -38,7 +38,7 @@ from django.db import OperationalError as DjangoOperationalError
 
 from message_store import parking, queries
 from message_store.contracts import MalformedMessageError
-from message_store.errors import StoreUnavailableError
+from message_store.errors import StaleEntityError, StoreUnavailableError
 from message_store.logging import log_context
 from message_store.messages import Message, NewMessage, new_id
 from message_store.store import MessageStore
@@ -57,6 +57,8 @@ _CONNECTION_ERRORS = (
     DjangoOperationalError,
     DjangoInterfaceError,
 )
+STALE_RETRIES = 3
+"""Immediate re-runs of a handler whose cached entity turned out stale (each fetches afresh)."""
 FOLLOW_UP_DELAY = 0.005
 """Seconds from a notification or a fruitful read to the next read (doubled while empty)."""
 
@@ -278,7 +280,7 @@ class Consumer:
     def _handle_with_retries(
         self, state: _State, message: Message, handler: Handler, replay: bool
     ) -> bool:
-        attempts = 0
+        attempts = stale = 0
         while True:
             attempts += 1
             try:
@@ -289,6 +291,11 @@ class Consumer:
                 self._park(state, message, f"malformed message: {error}", attempts)
                 return False
             except Exception as error:
+                if isinstance(error, StaleEntityError) and stale < STALE_RETRIES:
+                    stale += 1
+                    attempts -= 1
+                    logger.debug("cached entity was out of date; handling again")
+                    continue
                 if isinstance(error, DatabaseError):
                     close_old_connections()
                 if self._stopping.is_set():

@@ -50,6 +50,14 @@ class VersionConflictError(MessageStoreError):
         return cls(match["stream"], int(match["expected"]), int(match["actual"]))
 
 
+class StaleEntityError(VersionConflictError):
+    """The stream moved on since this process cached its entity: fetch again and retry.
+
+    Raised instead of a plain VersionConflictError when the expected version came from the
+    entity cache; the consumer runs the handler again at once, which fetches fresh state.
+    """
+
+
 class ReadError(MessageStoreError, ValueError):
     """The database refused a read (a category where a stream was due, bad group, ...)."""
 

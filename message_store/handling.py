@@ -5,7 +5,11 @@ from __future__ import annotations
 import logging
 
 from message_store.contracts import MalformedMessageError
-from message_store.errors import DuplicateMessageIdError, VersionConflictError
+from message_store.errors import (
+    DuplicateMessageIdError,
+    StaleEntityError,
+    VersionConflictError,
+)
 from message_store.messages import Message, NewMessage, derived_id
 from message_store.metadata import follow, with_origin
 from message_store.store import MessageStore
@@ -20,9 +24,13 @@ def write_once(store: MessageStore, message: NewMessage) -> bool:
     Handlers write with an expected version and a derived id: a version conflict means another
     consumer acted on the same state first, and a duplicate id means this very write already
     happened (a retry after a crash). Either way the work is done, so this is not an error.
+    A `StaleEntityError` is different: the version came from this process's entity cache and
+    is out of date, so the handler must run again (the consumer does that).
     """
     try:
         store.write(message)
+    except StaleEntityError:
+        raise
     except (VersionConflictError, DuplicateMessageIdError) as error:
         logger.info("skipped %s to %s: %s", message.type, message.stream_name, error)
         return False

@@ -12,8 +12,10 @@ from message_store.messages import Message
 Entity = TypeVar("Entity")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Projection(Generic[Entity]):
+    """Compared and hashed by identity: the entity cache keys entities by projection."""
+
     initial: Callable[[], Entity]
     handlers: Mapping[str, Callable[[Entity, Message], Entity]] = field(default_factory=dict)
 

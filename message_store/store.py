@@ -16,11 +16,14 @@ import psycopg.errors
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from message_store import queries
+from message_store.entity_cache import DEFAULT_SIZE as DEFAULT_CACHE_SIZE
+from message_store.entity_cache import EntityCache
 from message_store.errors import (
     DuplicateMessageIdError,
     InvalidMessageError,
     MessageStoreError,
     ReadError,
+    StaleEntityError,
     StoreUnavailableError,
     VersionConflictError,
 )
@@ -38,9 +41,17 @@ DEFAULT_BATCH_SIZE = 1000
 class MessageStore:
     """Reads and writes messages. Thread-safe; one instance per process is enough."""
 
-    def __init__(self, conninfo: str, *, max_connections: int = 4, notify: bool = True) -> None:
+    def __init__(
+        self,
+        conninfo: str,
+        *,
+        max_connections: int = 4,
+        notify: bool = True,
+        entity_cache_size: int = DEFAULT_CACHE_SIZE,
+    ) -> None:
         self.conninfo = conninfo
         self._notify = notify
+        self.entities = EntityCache(entity_cache_size)
         self._pool = ConnectionPool(
             conninfo,
             min_size=1,
@@ -84,15 +95,20 @@ class MessageStore:
         `notify=False` skips the commit notification: for bookkeeping streams (subscriber
         positions) that no consumer follows, so that writing them wakes nobody.
         """
-        with self.connection() as connection:
-            if notify:
-                row = connection.execute(queries.WRITE_MESSAGE, _write_params(message)).fetchone()
-            else:
-                with connection.transaction():
-                    connection.execute(queries.DISABLE_NOTIFY_IN_TRANSACTION)
-                    row = connection.execute(
-                        queries.WRITE_MESSAGE, _write_params(message)
-                    ).fetchone()
+        try:
+            with self.connection() as connection:
+                if notify:
+                    params = _write_params(message)
+                    row = connection.execute(queries.WRITE_MESSAGE, params).fetchone()
+                else:
+                    with connection.transaction():
+                        connection.execute(queries.DISABLE_NOTIFY_IN_TRANSACTION)
+                        row = connection.execute(
+                            queries.WRITE_MESSAGE, _write_params(message)
+                        ).fetchone()
+        except VersionConflictError as conflict:
+            raise self._stale_or(conflict) from conflict
+        self.entities.written(message, row[0])
         return row[0]
 
     def write_batch(self, messages: Sequence[NewMessage]) -> list[int]:
@@ -118,6 +134,8 @@ class MessageStore:
                 positions.append(cursor.fetchone()[0])
                 if not cursor.nextset():
                     break
+        for message, position in zip(messages, positions, strict=True):
+            self.entities.written(message, position)
         return positions
 
     # Reading ---------------------------------------------------------------------------------
@@ -207,14 +225,30 @@ class MessageStore:
         """Fold a stream into an entity; return it with the stream's version (-1 when empty).
 
         The version is what a handler passes as `expected_version` when it writes back, so two
-        handlers acting on the same state cannot both write.
+        handlers acting on the same state cannot both write. An entity this process fetched or
+        wrote before comes from the entity cache, without a query; if another process wrote
+        since, the write back fails with `StaleEntityError` and the handler runs again.
         """
+        cached = self.entities.get(stream_name, projection)
+        if cached is not None:
+            return cached
         version = -1
         entity = projection.initial()
         for message in self.read_stream(stream_name):
             entity = projection.fold([message], entity)
             version = message.position
+        self.entities.put(stream_name, projection, entity, version)
         return entity, version
+
+    def _stale_or(self, conflict: VersionConflictError) -> VersionConflictError:
+        """A conflict on a stream this process holds in its cache means the cached entity is
+        out of date: drop it, and say so, so that the handler runs again on fresh state."""
+        if not self.entities.contains(conflict.stream_name):
+            return conflict
+        self.entities.forget(conflict.stream_name)
+        return StaleEntityError(
+            conflict.stream_name, conflict.expected_version, conflict.actual_version
+        )
 
 
 def _read_query(

@@ -16,15 +16,20 @@ VIDEOS = [catalog.video_id_example(n) for n in range(1, 21)]
 
 
 class LockstepStore(MessageStore):
-    """A store whose `fetch` waits for the other consumer's, so both act on the same state."""
+    """A store whose first `fetch` of each stream waits for the other consumer's, so both act
+    on the same state. (The loser's write then fails as stale, and its handler runs again with
+    a fresh fetch, which does not wait: the winner has moved on.)"""
 
     def __init__(self, conninfo: str, barrier: threading.Barrier) -> None:
         super().__init__(conninfo, max_connections=2)
         self.barrier = barrier
+        self.fetched: set[str] = set()
 
     def fetch(self, stream_name, projection):
         entity = super().fetch(stream_name, projection)
-        self.barrier.wait()
+        if stream_name not in self.fetched:
+            self.fetched.add(stream_name)
+            self.barrier.wait()
         return entity
 
 
