@@ -59,7 +59,7 @@ _CONNECTION_ERRORS = (
 )
 STALE_RETRIES = 3
 """Immediate re-runs of a handler whose cached entity turned out stale (each fetches afresh)."""
-FOLLOW_UP_DELAY = 0.005
+FOLLOW_UP_DELAY = 0.02
 """Seconds from a notification or a fruitful read to the next read (doubled while empty)."""
 
 
