@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from message_store.contracts import MalformedMessageError
 from message_store.errors import (
@@ -75,3 +77,19 @@ def emit(
             expected_version=expected_version,
         ),
     )
+
+
+def run_once(
+    store: MessageStore, command: Message, stream: str, projection, work: Callable[[], Any]
+) -> None:
+    """Do a job's `work` unless its entity stream says it is finished, then record the event
+    `work` returns (success or failure) in `stream`, at most once.
+
+    The projection's entity must have a `finished` flag. A duplicate command, or one handled
+    again after a crash that came after the write, finds the job finished and does nothing.
+    """
+    job, version = store.fetch(stream, projection)
+    if job.finished:
+        logger.info("%s already finished; skipping %s %s", stream, command.type, command.id)
+        return
+    emit(store, command, stream, work(), expected_version=version)

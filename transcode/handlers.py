@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from message_store.handling import emit, require_stream_id
+from message_store.handling import require_stream_id, run_once
 from message_store.messages import Message
 from message_store.store import MessageStore
 from transcode import backend
@@ -18,25 +18,24 @@ logger = logging.getLogger(__name__)
 def handle_transcode(message: Message, *, store: MessageStore) -> None:
     command = Transcode.parse(message)
     require_stream_id(message, command.transcode_id)
-    stream = entity_stream(command.transcode_id)
-    job, version = store.fetch(stream, projection)
-    if job.finished:
-        logger.info("transcode %s already finished; skipping", command.transcode_id)
-        return
+    run_once(store, message, entity_stream(command.transcode_id), projection, lambda: _run(command))
+
+
+def _run(command: Transcode) -> Transcoded | TranscodeFailed:
+    """The job itself: a bad input is an outcome (`TranscodeFailed`), not an exception."""
     try:
         output = backend.transcode(command.transcode_id, command.source_uri)
-        event = Transcoded(
-            transcode_id=command.transcode_id,
-            source_uri=command.source_uri,
-            video_uri=output.video_uri,
-            poster_uri=output.poster_uri,
-            duration_seconds=output.duration_seconds,
-            width=output.width,
-            height=output.height,
-        )
     except MediaError as error:
         logger.warning("transcode %s failed: %s", command.transcode_id, error)
-        event = TranscodeFailed(
+        return TranscodeFailed(
             transcode_id=command.transcode_id, source_uri=command.source_uri, reason=str(error)
         )
-    emit(store, message, stream, event, expected_version=version)
+    return Transcoded(
+        transcode_id=command.transcode_id,
+        source_uri=command.source_uri,
+        video_uri=output.video_uri,
+        poster_uri=output.poster_uri,
+        duration_seconds=output.duration_seconds,
+        width=output.width,
+        height=output.height,
+    )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from message_store.handling import emit, require_stream_id
+from message_store.handling import require_stream_id, run_once
 from message_store.messages import Message
 from message_store.store import MessageStore
 from transcode.ffmpeg import MediaError
@@ -22,22 +22,23 @@ logger = logging.getLogger(__name__)
 def handle_transcribe(message: Message, *, store: MessageStore) -> None:
     command = Transcribe.parse(message)
     require_stream_id(message, command.transcribe_id)
-    stream = entity_stream(command.transcribe_id)
-    job, version = store.fetch(stream, projection)
-    if job.finished:
-        logger.info("transcribe %s already finished; skipping", command.transcribe_id)
-        return
+    run_once(
+        store, message, entity_stream(command.transcribe_id), projection, lambda: _run(command)
+    )
+
+
+def _run(command: Transcribe) -> Transcribed | TranscribeFailed:
+    """The job itself: a bad input is an outcome (`TranscribeFailed`), not an exception."""
     try:
         output = backend.transcribe(command.transcribe_id, command.source_uri)
-        event = Transcribed(
-            transcribe_id=command.transcribe_id,
-            source_uri=command.source_uri,
-            transcript=output.transcript,
-            captions_uri=output.captions_uri,
-        )
     except MediaError as error:
         logger.warning("transcribe %s failed: %s", command.transcribe_id, error)
-        event = TranscribeFailed(
+        return TranscribeFailed(
             transcribe_id=command.transcribe_id, source_uri=command.source_uri, reason=str(error)
         )
-    emit(store, message, stream, event, expected_version=version)
+    return Transcribed(
+        transcribe_id=command.transcribe_id,
+        source_uri=command.source_uri,
+        transcript=output.transcript,
+        captions_uri=output.captions_uri,
+    )
