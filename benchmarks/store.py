@@ -9,11 +9,11 @@ message store uses it creates scratch databases, drops them at the end, and prin
   indexes, no locks): the ceiling a store function can approach. Each figure is the median rate
   of its slices, written round by round in turn with the other columns' slices so that the
   machine's drift falls on all of them; `spread` is a row's widest (max - min) / median;
-- a prototype of ours at the highest client count (never installed outside the scratch database);
 - category reads: 10,000 messages of one category via `get_category_messages`, ours and
   Message DB's, in batches of 1,000 and of 100 (a consumer's batch);
 - what the writers waited on (sampled from pg_stat_activity), and the server time per call of
-  each store function (PostgreSQL's track_functions, superuser only), with prototypes of ours.
+  each store function (PostgreSQL's track_functions, superuser only), beside a bare INSERT in a
+  PL/pgSQL function (the floor for any store function).
 
 Message DB's SQL comes from its npm package (`npm pack`), installed in the order of its own
 `database/install.sh`; without npm its column is left out, never estimated.
@@ -75,106 +75,9 @@ SELECT gen_random_uuid(),
  ORDER BY i
 """
 
-# Prototypes of our functions, installed in the scratch database only (never in schema.sql).
-PROTOTYPES_SQL = """
+# The floor for the server-time table, installed in the scratch database only.
+FLOOR_SQL = """
 CREATE SCHEMA bench_proto;
-
--- Our write_message in one body: the lock, the version read and the advertisement inline, so
--- no nested PL/pgSQL call (acquire_lock, advertise_write) and no SQL-function call.
-CREATE FUNCTION bench_proto.write_message(
-  id varchar, stream_name varchar, "type" varchar, data jsonb, metadata jsonb DEFAULT NULL,
-  expected_version bigint DEFAULT NULL
-)
-RETURNS bigint AS $$
-DECLARE
-  _message_id uuid := uuid(write_message.id);
-  _stream_version bigint;
-  _drawn bigint;
-BEGIN
-  PERFORM pg_advisory_xact_lock(message_store.hash_64(write_message.stream_name));
-  SELECT coalesce(max(m.position), -1) INTO _stream_version
-    FROM message_store.messages m WHERE m.stream_name = write_message.stream_name;
-  IF write_message.expected_version IS NOT NULL
-     AND write_message.expected_version != _stream_version THEN
-    RAISE EXCEPTION 'Wrong expected version: % (Stream: %, Stream Version: %)',
-      write_message.expected_version, write_message.stream_name, _stream_version;
-  END IF;
-  SELECT CASE WHEN s.is_called THEN s.last_value ELSE s.last_value - 1 END INTO _drawn
-    FROM message_store.messages_global_position_seq s;
-  PERFORM pg_advisory_xact_lock_shared(
-    ((19795::bigint << 16) | (_drawn >> 32))::int4,
-    ((_drawn & 4294967295) - CASE WHEN (_drawn & 4294967295) >= 2147483648
-                                  THEN 4294967296 ELSE 0 END)::int4);
-  INSERT INTO message_store.messages (id, stream_name, position, type, data, metadata)
-  VALUES (_message_id, write_message.stream_name, _stream_version + 1, write_message.type,
-          write_message.data, write_message.metadata);
-  IF coalesce(current_setting('message_store.notify', true), 'on') <> 'off' THEN
-    PERFORM pg_notify('message_store', split_part(write_message.stream_name, '-', 1));
-  END IF;
-  RETURN _stream_version + 1;
-END;
-$$ LANGUAGE plpgsql VOLATILE;
-
--- As above, with the version read folded into the INSERT (one statement fewer); the expected
--- version is checked by the same statement, and the actual one read again only on a conflict.
-CREATE FUNCTION bench_proto.write_message_one_insert(
-  id varchar, stream_name varchar, "type" varchar, data jsonb, metadata jsonb DEFAULT NULL,
-  expected_version bigint DEFAULT NULL
-)
-RETURNS bigint AS $$
-DECLARE
-  _message_id uuid := uuid(write_message_one_insert.id);
-  _drawn bigint;
-  _position bigint;
-BEGIN
-  PERFORM pg_advisory_xact_lock(message_store.hash_64(write_message_one_insert.stream_name));
-  SELECT CASE WHEN s.is_called THEN s.last_value ELSE s.last_value - 1 END INTO _drawn
-    FROM message_store.messages_global_position_seq s;
-  PERFORM pg_advisory_xact_lock_shared(
-    ((19795::bigint << 16) | (_drawn >> 32))::int4,
-    ((_drawn & 4294967295) - CASE WHEN (_drawn & 4294967295) >= 2147483648
-                                  THEN 4294967296 ELSE 0 END)::int4);
-  INSERT INTO message_store.messages (id, stream_name, position, type, data, metadata)
-  SELECT _message_id, write_message_one_insert.stream_name, v.version + 1,
-         write_message_one_insert.type, write_message_one_insert.data,
-         write_message_one_insert.metadata
-    FROM (SELECT coalesce(max(m.position), -1) AS version FROM message_store.messages m
-           WHERE m.stream_name = write_message_one_insert.stream_name) v
-   WHERE write_message_one_insert.expected_version IS NULL
-      OR v.version = write_message_one_insert.expected_version
-  RETURNING position INTO _position;
-  IF _position IS NULL THEN
-    RAISE EXCEPTION 'Wrong expected version: % (Stream: %, Stream Version: %)',
-      write_message_one_insert.expected_version, write_message_one_insert.stream_name,
-      coalesce(message_store.stream_version(write_message_one_insert.stream_name), -1);
-  END IF;
-  IF coalesce(current_setting('message_store.notify', true), 'on') <> 'off' THEN
-    PERFORM pg_notify('message_store', split_part(write_message_one_insert.stream_name, '-', 1));
-  END IF;
-  RETURN _position;
-END;
-$$ LANGUAGE plpgsql VOLATILE;
-
--- Our write_message, but only one transaction at a time notifies (a try-lock held to commit);
--- the others skip NOTIFY and so never queue on PostgreSQL's notification commit lock. A consumer
--- then needs one more rule: read again shortly while the read horizon lags the sequence.
-CREATE FUNCTION bench_proto.write_message_gated(
-  id varchar, stream_name varchar, "type" varchar, data jsonb, metadata jsonb DEFAULT NULL,
-  expected_version bigint DEFAULT NULL
-)
-RETURNS bigint AS $$
-DECLARE
-  _position bigint;
-BEGIN
-  PERFORM set_config('message_store.notify', 'off', true);
-  _position := message_store.write_message(
-    id, stream_name, "type", data, metadata, expected_version);
-  IF pg_try_advisory_xact_lock(19795, 0) THEN
-    PERFORM pg_notify('message_store', message_store.category(stream_name));
-  END IF;
-  RETURN _position;
-END;
-$$ LANGUAGE plpgsql VOLATILE;
 
 -- The floor: the raw INSERT (position from the client) inside a PL/pgSQL function, so that
 -- track_functions can time it like the others.
@@ -254,20 +157,12 @@ class Target:
     raw: bool = False
     listen: bool = False
     function: str = "message_store.write_message"
-    prototype: bool = False
 
 
 OURS = Target("ours notify", "ours", listen=True)
 OURS_SILENT = Target("ours no-notify", "ours_silent", session=(NOTIFY_OFF,))
 MESSAGE_DB = Target("Message DB", "message_db")
 RAW = Target("raw INSERT", "raw", raw=True)
-GATED = Target(
-    "proto gated-notify",
-    "ours_gated",
-    listen=True,
-    function="bench_proto.write_message_gated",
-    prototype=True,
-)
 
 
 def writer(connection: psycopg.Connection, target: Target) -> Callable[[str], None]:
@@ -317,7 +212,7 @@ class Benchmark:
         self.quick = quick
         self.session = session
         self.databases: dict[str, str] = {}
-        self.targets: list[Target] = [OURS, OURS_SILENT, RAW, GATED]
+        self.targets: list[Target] = [OURS, OURS_SILENT, RAW]
         self.notes: list[str] = []
         self.message_db_version: str | None = None
 
@@ -331,11 +226,11 @@ class Benchmark:
 
     def prepare(self) -> None:
         """One scratch database per way of writing, so that none writes into another's table."""
-        for key in ("ours", "ours_silent", "ours_gated", "raw"):
+        for key in ("ours", "ours_silent", "raw"):
             self._create(key)
             with self.connect(key) as connection:
                 connection.execute(queries.schema_sql())
-                connection.execute(PROTOTYPES_SQL)
+                connection.execute(FLOOR_SQL)
         with tempfile.TemporaryDirectory(prefix="bench-message-db-") as folder:
             package = fetch_message_db(Path(folder), self.notes)
             if package is not None:
@@ -389,7 +284,7 @@ class Benchmark:
         results: dict[tuple[str, int], WriteResult] = {}
         slices = [messages // rounds + (1 if i < messages % rounds else 0) for i in range(rounds)]
         for count in clients:
-            targets = [t for t in self.targets if not t.prototype or count == clients[-1]]
+            targets = self.targets
             with self.connect("ours") as connection, suppress(psycopg.errors.InsufficientPrivilege):
                 connection.execute("CHECKPOINT")
             with ExitStack() as stack:
@@ -455,8 +350,6 @@ class Benchmark:
         """Write and read once more with track_functions on; return µs per call per function."""
         runs = [
             ("ours", "message_store.write_message", (NOTIFY_OFF,)),
-            ("ours", "bench_proto.write_message", (NOTIFY_OFF,)),
-            ("ours", "bench_proto.write_message_one_insert", (NOTIFY_OFF,)),
             ("ours", "bench_proto.insert_message", ()),
         ]
         if "message_db" in self.databases:
