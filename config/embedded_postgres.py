@@ -60,7 +60,7 @@ def stop(data_dir: Path) -> bool:
 @contextmanager
 def _start_lock(data_dir: Path) -> Iterator[None]:
     data_dir.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = data_dir.parent / f".{data_dir.name}.lock"
+    lock_path = data_dir.parent / f"{data_dir.name.lstrip('.')}.start.lock"
     with open(lock_path, "w") as lock_file:
         fcntl.flock(lock_file, fcntl.LOCK_EX)
         try:
