@@ -25,36 +25,11 @@ from django.utils.http import urlencode
 
 from config.routers import MESSAGE_STORE_DB
 from message_store import parking
+from message_store.consumer import POSITION_CATEGORY
 from message_store.models import Message, ParkedMessage
+from message_store.queries import CATEGORY_LAG_SQL, SUBSCRIBER_POSITIONS_SQL
 
 TRACE_LIMIT = 1000
-POSITION_CATEGORY = "subscriberPosition"
-
-SUBSCRIBER_POSITIONS_SQL = """
-WITH latest AS (
-  SELECT DISTINCT ON (stream_name) stream_name, data, time
-  FROM message_store.messages
-  WHERE message_store.category(stream_name) = %(category)s AND type = 'Read'
-  ORDER BY stream_name, position DESC
-), positions AS (
-  SELECT message_store.id(stream_name) AS subscriber_id,
-         CASE WHEN jsonb_typeof(data -> 'position') = 'number'
-                   AND (data ->> 'position')::numeric BETWEEN 0 AND 9e18
-              THEN (data ->> 'position')::numeric::bigint END AS position,
-         time
-  FROM latest
-)
-SELECT p.subscriber_id, p.position, p.time,
-       (SELECT count(*) FROM message_store.messages m
-         WHERE m.global_position > coalesce(p.position, 0)) AS lag
-FROM positions p
-ORDER BY p.subscriber_id
-"""
-
-CATEGORY_LAG_SQL = """
-SELECT count(*) FROM message_store.messages
-WHERE message_store.category(stream_name) = %s AND global_position > %s
-"""
 
 
 class Category(Func):
