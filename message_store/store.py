@@ -6,6 +6,7 @@ every Message DB client and vice versa. psycopg errors are translated into `mess
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -85,7 +86,17 @@ class MessageStore:
         except PoolTimeout as error:
             raise StoreUnavailableError(f"message store unreachable: {error}") from error
         except psycopg.Error as error:
-            raise _translate(error) from error
+            translated = _translate(error)
+            if isinstance(translated, StoreUnavailableError):
+                self._discard_broken_connections()
+            raise translated from error
+
+    def _discard_broken_connections(self) -> None:
+        """After a lost connection (say, a database restart) the pool's other idle connections
+        are most likely dead too: check them now, so that the retry gets a live one instead of
+        failing once per pooled connection."""
+        with contextlib.suppress(psycopg.Error, PoolTimeout):
+            self._pool.check()
 
     # Writing ---------------------------------------------------------------------------------
 
