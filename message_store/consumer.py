@@ -2,14 +2,17 @@
 
 A `Consumer` runs one or more `Subscription`s in one process. Each reads its category from the
 position it stored last (`Read` events in `subscriberPosition-{subscriberId}`), hands every
-message to the handler for its type, and stores its position every N messages, when it catches
-up, and on shutdown. Delivery is at least once, so handlers are idempotent.
+message to the handler for its type, and stores its position every N messages, when it has
+been idle for a poll interval, and on shutdown. A filtered subscription (correlation, consumer
+group) moves its position past the messages its filter left out, so it never rescans them.
+Delivery is at least once, so handlers are idempotent; a handler whose cached entity turned out
+stale (`StaleEntityError`) runs again at once.
 
 Waking: a LISTEN connection receives the store's commit notifications (payload: the category).
 The store notifies at least once per burst of writes to a category, not once per commit (one
 notifying transaction at a time: notifications serialize commits server-wide). So each
 subscription keeps its own next read time: at once when its category is notified; a few
-milliseconds after a read that found messages, then backing off (doubling) while reads come
+milliseconds (FOLLOW_UP_DELAY) after a read that found messages, then backing off (doubling) while reads come
 back empty, up to the poll interval. That follow-up catches writers that committed without
 notifying, and messages the read horizon held back behind an open transaction (whatever its
 category) until it ended. An idle process therefore makes about one query per subscription
