@@ -12,12 +12,13 @@ Waking: a LISTEN connection receives the store's commit notifications (payload: 
 The store notifies at least once per burst of writes to a category, not once per commit (one
 notifying transaction at a time: notifications serialize commits server-wide). So each
 subscription keeps its own next read time: at once when its category is notified; a few
-milliseconds (FOLLOW_UP_DELAY) after a read that found messages, then backing off (doubling) while reads come
-back empty, up to the poll interval. That follow-up catches writers that committed without
-notifying, and messages the read horizon held back behind an open transaction (whatever its
-category) until it ended. An idle process therefore makes about one query per subscription
-per poll interval, and at each poll it stores the positions it has not stored yet. Replay
-requests arrive as a notification too (and are looked for at start and after a reconnect).
+milliseconds (FOLLOW_UP_DELAY) after a read that found messages, then backing off (doubling)
+while reads come back empty, up to the poll interval. That follow-up catches writers that
+committed without notifying, and messages the read horizon held back behind an open transaction
+(whatever its category) until it ended. An idle process therefore makes about one query per
+subscription per poll interval, and at each poll it stores the positions it has not stored yet.
+Replay requests arrive as a notification too (and are looked for at start and after a
+reconnect).
 
 Failures: a handler that raises is retried with backoff, then its message is parked (see
 `parking`) and the subscription moves on; malformed data is parked at once. A lost database is
