@@ -51,34 +51,35 @@ def handle_catalog(message: Message, *, store: MessageStore) -> None:
 
 def handle_started(message: Message, *, store: MessageStore) -> None:
     started = messages.Started.parse(message)
-    video, _ = store.fetch(message.stream_name, projection)
-    if video.transcoded or video.finished:
-        return
     transcode_id = messages.transcode_id(started.video_id)
     command = transcode_messages.Transcode(transcode_id=transcode_id, source_uri=started.source_uri)
-    emit(
-        store,
-        message,
-        transcode_messages.command_stream(transcode_id),
-        command,
-        expected_version=NEW_STREAM,
-        origin_stream_name=message.stream_name,
+    _send_unless_done(
+        message, store, "transcoded", transcode_messages.command_stream(transcode_id), command
     )
 
 
 def handle_transcoded(message: Message, *, store: MessageStore) -> None:
     transcoded = messages.Transcoded.parse(message)
-    video, _ = store.fetch(message.stream_name, projection)
-    if video.transcribed or video.finished:
-        return
     transcribe_id = messages.transcribe_id(transcoded.video_id)
     command = transcribe_messages.Transcribe(
         transcribe_id=transcribe_id, source_uri=transcoded.video_uri
     )
+    _send_unless_done(
+        message, store, "transcribed", transcribe_messages.command_stream(transcribe_id), command
+    )
+
+
+def _send_unless_done(
+    message: Message, store: MessageStore, step: str, command_stream: str, command
+) -> None:
+    """Send a job's command (once: its stream must be new) unless the video is past `step`."""
+    video, _ = store.fetch(message.stream_name, projection)
+    if video.finished or getattr(video, step):
+        return
     emit(
         store,
         message,
-        transcribe_messages.command_stream(transcribe_id),
+        command_stream,
         command,
         expected_version=NEW_STREAM,
         origin_stream_name=message.stream_name,
