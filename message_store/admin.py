@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import connections
-from django.db.models import F, Func, QuerySet, TextField
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -26,17 +26,10 @@ from django.utils.http import urlencode
 from config.routers import MESSAGE_STORE_DB
 from message_store import parking
 from message_store.consumer import POSITION_CATEGORY
-from message_store.models import Message, ParkedMessage
+from message_store.models import Category, Message, ParkedMessage
 from message_store.queries import CATEGORY_LAG_SQL, SUBSCRIBER_POSITIONS_SQL
 
 TRACE_LIMIT = 1000
-
-
-class Category(Func):
-    """Message DB's `category(stream_name)`: the same expression its category index uses."""
-
-    function = "message_store.category"
-    output_field = TextField()
 
 
 def pretty_json(value: Any) -> str:

@@ -19,6 +19,13 @@ class UTCTimestampField(models.DateTimeField):
         return value
 
 
+class Category(models.Func):
+    """Message DB's `category(stream_name)` in the ORM: the expression its category index uses."""
+
+    function = "message_store.category"
+    output_field = models.TextField()
+
+
 class Message(models.Model):
     global_position = models.BigIntegerField(primary_key=True)
     position = models.BigIntegerField()

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.db.models import F, Func, TextField
+from django.db.models import F
 
 from message_store.contracts import MalformedMessageError
 from message_store.messages import Message
+from message_store.models import Category
 from message_store.models import Message as StoredMessage
 from message_store.store import MessageStore
 from message_store.streams import category
@@ -43,11 +44,6 @@ class RebuildResult:
     skipped: int
     videos: int
     removed: int
-
-
-class _Category(Func):
-    function = "message_store.category"
-    output_field = TextField()
 
 
 def rebuild_videos(
@@ -112,7 +108,7 @@ def _stage(message: Message) -> bool:
 
 def _message_count() -> int:
     return (
-        StoredMessage.objects.alias(category=_Category(F("stream_name")))
+        StoredMessage.objects.alias(category=Category(F("stream_name")))
         .filter(category__in=list(aggregator.PROJECTORS))
         .count()
     )
