@@ -25,11 +25,6 @@ def stream_id(stream_name: str) -> str | None:
     return rest if separator else None
 
 
-def cardinal_id(stream_name: str) -> str | None:
-    identifier = stream_id(stream_name)
-    return None if identifier is None else identifier.split("+", 1)[0]
-
-
 def is_category(name: str) -> bool:
     return "-" not in name
 
