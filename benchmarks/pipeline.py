@@ -158,7 +158,7 @@ def run_burst(conn, size: int) -> tuple[list[float], float]:
     with conn.transaction():
         for video_id in video_ids:
             data = Catalog(
-                video_id=video_id, title="Bench", source_uri=f"uploads/{video_id}/original.mp4"
+                video_id=video_id, title="Bench", uri=f"uploads/{video_id}/original.mp4"
             ).to_data()
             conn.execute(
                 "SELECT message_store.write_message(%s, %s, 'Catalog', %s::jsonb, %s::jsonb)",

@@ -37,11 +37,12 @@ def handle_catalog(message: Message, *, store: MessageStore) -> None:
     if video.started:
         logger.info("video %s already started; skipping", command.video_id)
         return
+    owner = message.metadata.get("userId")
     started = messages.Started(
         video_id=command.video_id,
+        uri=command.uri,
         title=command.title,
-        owner_id=command.owner_id,
-        source_uri=command.source_uri,
+        owner_id=owner if isinstance(owner, str) and owner else None,
     )
     emit(store, message, stream, started, expected_version=version)
 
@@ -52,18 +53,17 @@ def handle_catalog(message: Message, *, store: MessageStore) -> None:
 def handle_started(message: Message, *, store: MessageStore) -> None:
     started = messages.Started.parse(message)
     transcode_id = messages.transcode_id(started.video_id)
-    command = transcode_messages.Transcode(transcode_id=transcode_id, source_uri=started.source_uri)
+    command = transcode_messages.Transcode(transcode_id=transcode_id, uri=started.uri)
     _send_unless_done(
         message, store, "transcoded", transcode_messages.command_stream(transcode_id), command
     )
 
 
 def handle_transcoded(message: Message, *, store: MessageStore) -> None:
+    """Transcribe the source (`uri`, as the workshop does): any format ffmpeg reads will do."""
     transcoded = messages.Transcoded.parse(message)
     transcribe_id = messages.transcribe_id(transcoded.video_id)
-    command = transcribe_messages.Transcribe(
-        transcribe_id=transcribe_id, source_uri=transcoded.video_uri
-    )
+    command = transcribe_messages.Transcribe(transcribe_id=transcribe_id, uri=transcoded.uri)
     _send_unless_done(
         message, store, "transcribed", transcribe_messages.command_stream(transcribe_id), command
     )
@@ -132,7 +132,9 @@ def handle_job_transcoded(message: Message, *, store: MessageStore) -> None:
         "transcoded",
         lambda video_id: messages.Transcoded(
             video_id=video_id,
-            video_uri=outcome.video_uri,
+            transcode_id=outcome.transcode_id,
+            uri=outcome.uri,
+            transcoded_uri=outcome.transcoded_uri,
             poster_uri=outcome.poster_uri,
             duration_seconds=outcome.duration_seconds,
             width=outcome.width,
@@ -147,7 +149,12 @@ def handle_job_transcode_failed(message: Message, *, store: MessageStore) -> Non
         message,
         store,
         "transcoded",
-        lambda video_id: messages.TranscodeFailed(video_id=video_id, reason=outcome.reason),
+        lambda video_id: messages.TranscodeFailed(
+            video_id=video_id,
+            transcode_id=outcome.transcode_id,
+            uri=outcome.uri,
+            reason=outcome.reason,
+        ),
     )
 
 
@@ -158,7 +165,11 @@ def handle_job_transcribed(message: Message, *, store: MessageStore) -> None:
         store,
         "transcribed",
         lambda video_id: messages.Transcribed(
-            video_id=video_id, transcript=outcome.transcript, captions_uri=outcome.captions_uri
+            video_id=video_id,
+            transcribe_id=outcome.transcribe_id,
+            uri=outcome.uri,
+            transcription=outcome.transcription,
+            captions_uri=outcome.captions_uri,
         ),
     )
 
@@ -169,5 +180,10 @@ def handle_job_transcribe_failed(message: Message, *, store: MessageStore) -> No
         message,
         store,
         "transcribed",
-        lambda video_id: messages.TranscribeFailed(video_id=video_id, reason=outcome.reason),
+        lambda video_id: messages.TranscribeFailed(
+            video_id=video_id,
+            transcribe_id=outcome.transcribe_id,
+            uri=outcome.uri,
+            reason=outcome.reason,
+        ),
     )

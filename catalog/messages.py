@@ -36,24 +36,27 @@ def transcribe_id(video_id: str) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class Catalog(MessageData):
+    """Catalog the upload stored at `uri`. The owner is the command's `userId` (metadata)."""
+
     video_id: str
-    title: str
-    owner_id: str | None = None
-    source_uri: str
+    uri: str
+    title: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
 class Started(MessageData):
     video_id: str
-    title: str
+    uri: str
+    title: str = ""
     owner_id: str | None = None
-    source_uri: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class Transcoded(MessageData):
     video_id: str
-    video_uri: str
+    transcode_id: str
+    uri: str
+    transcoded_uri: str
     poster_uri: str
     duration_seconds: float
     width: int
@@ -63,19 +66,25 @@ class Transcoded(MessageData):
 @dataclass(frozen=True, kw_only=True)
 class TranscodeFailed(MessageData):
     video_id: str
+    transcode_id: str
+    uri: str
     reason: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class Transcribed(MessageData):
     video_id: str
-    transcript: str | None = None
+    transcribe_id: str
+    uri: str
+    transcription: str = ""
     captions_uri: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class TranscribeFailed(MessageData):
     video_id: str
+    transcribe_id: str
+    uri: str
     reason: str
 
 

@@ -25,11 +25,9 @@ class Video:
 projection = Projection(
     initial=Video,
     handlers={
-        "Started": lambda video, m: replace(
-            video, started=True, source_uri=m.data.get("sourceUri")
-        ),
+        "Started": lambda video, m: replace(video, started=True, source_uri=m.data.get("uri")),
         "Transcoded": lambda video, m: replace(
-            video, transcoded=True, video_uri=m.data.get("videoUri")
+            video, transcoded=True, video_uri=m.data.get("transcodedUri")
         ),
         "TranscodeFailed": lambda video, _m: replace(video, failed=True),
         "Transcribed": lambda video, _m: replace(video, transcribed=True),

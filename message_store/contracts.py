@@ -19,6 +19,7 @@ from message_store.messages import Message
 
 _CAMEL_BOUNDARY = re.compile(r"_([a-z0-9])")
 _NON_EMPTY_SUFFIXES = ("_id", "_uri")
+_NON_EMPTY_NAMES = ("uri",)
 """Identifiers and file names must not be empty; free text (a transcript, a title) may be."""
 
 
@@ -60,7 +61,9 @@ class MessageData:
                     continue
                 raise MalformedMessageError(f"{message.type} {message.id}: data has no {key!r}")
             value = _checked(message, key, data[key], hints[field.name])
-            if value == "" and field.name.endswith(_NON_EMPTY_SUFFIXES):
+            if value == "" and (
+                field.name.endswith(_NON_EMPTY_SUFFIXES) or field.name in _NON_EMPTY_NAMES
+            ):
                 raise MalformedMessageError(f"{message.type} {message.id}: {key!r} is empty")
             values[field.name] = value
         return cls(**values)

@@ -24,16 +24,16 @@ def handle_transcode(message: Message, *, store: MessageStore) -> None:
 def _run(command: Transcode) -> Transcoded | TranscodeFailed:
     """The job itself: a bad input is an outcome (`TranscodeFailed`), not an exception."""
     try:
-        output = backend.transcode(command.transcode_id, command.source_uri)
+        output = backend.transcode(command.transcode_id, command.uri)
     except MediaError as error:
         logger.warning("transcode %s failed: %s", command.transcode_id, error)
         return TranscodeFailed(
-            transcode_id=command.transcode_id, source_uri=command.source_uri, reason=str(error)
+            transcode_id=command.transcode_id, uri=command.uri, reason=str(error)
         )
     return Transcoded(
         transcode_id=command.transcode_id,
-        source_uri=command.source_uri,
-        video_uri=output.video_uri,
+        uri=command.uri,
+        transcoded_uri=output.video_uri,
         poster_uri=output.poster_uri,
         duration_seconds=output.duration_seconds,
         width=output.width,

@@ -27,14 +27,14 @@ def entity_stream(transcode_id: str) -> str:
 @dataclass(frozen=True, kw_only=True)
 class Transcode(MessageData):
     transcode_id: str
-    source_uri: str
+    uri: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class Transcoded(MessageData):
     transcode_id: str
-    source_uri: str
-    video_uri: str
+    uri: str
+    transcoded_uri: str
     poster_uri: str
     duration_seconds: float
     width: int
@@ -44,5 +44,5 @@ class Transcoded(MessageData):
 @dataclass(frozen=True, kw_only=True)
 class TranscodeFailed(MessageData):
     transcode_id: str
-    source_uri: str
+    uri: str
     reason: str

@@ -30,15 +30,15 @@ def handle_transcribe(message: Message, *, store: MessageStore) -> None:
 def _run(command: Transcribe) -> Transcribed | TranscribeFailed:
     """The job itself: a bad input is an outcome (`TranscribeFailed`), not an exception."""
     try:
-        output = backend.transcribe(command.transcribe_id, command.source_uri)
+        output = backend.transcribe(command.transcribe_id, command.uri)
     except MediaError as error:
         logger.warning("transcribe %s failed: %s", command.transcribe_id, error)
         return TranscribeFailed(
-            transcribe_id=command.transcribe_id, source_uri=command.source_uri, reason=str(error)
+            transcribe_id=command.transcribe_id, uri=command.uri, reason=str(error)
         )
     return Transcribed(
         transcribe_id=command.transcribe_id,
-        source_uri=command.source_uri,
-        transcript=output.transcript,
+        uri=command.uri,
+        transcription=output.transcript,
         captions_uri=output.captions_uri,
     )

@@ -26,19 +26,19 @@ def entity_stream(transcribe_id: str) -> str:
 @dataclass(frozen=True, kw_only=True)
 class Transcribe(MessageData):
     transcribe_id: str
-    source_uri: str
+    uri: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class Transcribed(MessageData):
     transcribe_id: str
-    source_uri: str
-    transcript: str | None = None
+    uri: str
+    transcription: str = ""
     captions_uri: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class TranscribeFailed(MessageData):
     transcribe_id: str
-    source_uri: str
+    uri: str
     reason: str

@@ -72,18 +72,21 @@ class Change:
 
 def project_catalog(message: Message) -> Change:
     command = messages.Catalog.parse(message)
-    return _change(message, command.video_id, Status.QUEUED, _origin(message, command))
+    owner = message.metadata.get("userId")
+    values = _origin(message, command, owner if isinstance(owner, str) else None)
+    return _change(message, command.video_id, Status.QUEUED, values)
 
 
 def project_started(message: Message) -> Change:
     started = messages.Started.parse(message)
-    return _change(message, started.video_id, Status.STARTED, _origin(message, started))
+    values = _origin(message, started, started.owner_id)
+    return _change(message, started.video_id, Status.STARTED, values)
 
 
 def project_transcoded(message: Message) -> Change:
     event = messages.Transcoded.parse(message)
     values = {
-        "video_name": _name(message, event.video_uri),
+        "video_name": _name(message, event.transcoded_uri),
         "poster_name": _name(message, event.poster_uri),
         "duration_seconds": _duration(message, event.duration_seconds),
         "width": _size(message, "width", event.width),
@@ -101,7 +104,7 @@ def project_transcode_failed(message: Message) -> Change:
 def project_transcribed(message: Message) -> Change:
     event = messages.Transcribed.parse(message)
     values = {
-        "transcript": _text(event.transcript or ""),
+        "transcript": _text(event.transcription),
         "captions_name": _name(message, event.captions_uri),
     }
     return _change(message, event.video_id, Status.TRANSCRIBED, values)
@@ -221,11 +224,13 @@ def _change(
     )
 
 
-def _origin(message: Message, data: messages.Catalog | messages.Started) -> dict[str, Any]:
+def _origin(
+    message: Message, data: messages.Catalog | messages.Started, owner_id: str | None
+) -> dict[str, Any]:
     return {
         "title": _text(data.title)[: Video.TITLE_MAX_LENGTH],
-        "owner_id": _owner_id(data.owner_id),
-        "source_name": _name(message, data.source_uri),
+        "owner_id": _owner_id(owner_id),
+        "source_name": _name(message, data.uri),
     }
 
 

@@ -33,9 +33,7 @@ def video_upload(
     """
     video_id = uuid.uuid4()
     name = default_storage.save(upload_name(video_id, extension), upload)
-    command = messages.Catalog(
-        video_id=str(video_id), title=title, owner_id=user_id, source_uri=name
-    )
+    command = messages.Catalog(video_id=str(video_id), uri=name, title=title)
     try:
         get_store().write(
             NewMessage(

@@ -50,9 +50,7 @@ def metadata_example(**extra: Any) -> dict[str, Any]:
 def catalog_example(
     video_id: str = VIDEO_ID, *, n: int = 1, stream_id: str | None = None, **data: Any
 ) -> NewMessage:
-    body = messages.Catalog(
-        video_id=video_id, title=TITLE, owner_id=USER_ID, source_uri=SOURCE_URI
-    ).to_data()
+    body = messages.Catalog(video_id=video_id, uri=SOURCE_URI, title=TITLE).to_data()
     return NewMessage(
         id=message_id_example("Catalog", n),
         stream_name=messages.command_stream(stream_id or video_id),
@@ -63,14 +61,16 @@ def catalog_example(
 
 
 def started_example(video_id: str = VIDEO_ID, *, n: int = 1) -> NewMessage:
-    body = messages.Started(video_id=video_id, title=TITLE, owner_id=USER_ID, source_uri=SOURCE_URI)
+    body = messages.Started(video_id=video_id, uri=SOURCE_URI, title=TITLE, owner_id=USER_ID)
     return _catalog_event(body, "Started", video_id, n)
 
 
 def transcoded_example(video_id: str = VIDEO_ID, *, n: int = 1) -> NewMessage:
     body = messages.Transcoded(
         video_id=video_id,
-        video_uri=VIDEO_URI,
+        transcode_id=messages.transcode_id(video_id),
+        uri=SOURCE_URI,
+        transcoded_uri=VIDEO_URI,
         poster_uri=POSTER_URI,
         duration_seconds=10.0,
         width=640,
@@ -80,12 +80,23 @@ def transcoded_example(video_id: str = VIDEO_ID, *, n: int = 1) -> NewMessage:
 
 
 def transcode_failed_example(video_id: str = VIDEO_ID, *, n: int = 1) -> NewMessage:
-    body = messages.TranscodeFailed(video_id=video_id, reason="not a video")
+    body = messages.TranscodeFailed(
+        video_id=video_id,
+        transcode_id=messages.transcode_id(video_id),
+        uri=SOURCE_URI,
+        reason="not a video",
+    )
     return _catalog_event(body, "TranscodeFailed", video_id, n)
 
 
 def transcribed_example(video_id: str = VIDEO_ID, *, n: int = 1) -> NewMessage:
-    body = messages.Transcribed(video_id=video_id, transcript=TRANSCRIPT, captions_uri=CAPTIONS_URI)
+    body = messages.Transcribed(
+        video_id=video_id,
+        transcribe_id=messages.transcribe_id(video_id),
+        uri=SOURCE_URI,
+        transcription=TRANSCRIPT,
+        captions_uri=CAPTIONS_URI,
+    )
     return _catalog_event(body, "Transcribed", video_id, n)
 
 
@@ -124,8 +135,8 @@ def job_transcoded_example(
     transcode_id = messages.transcode_id(video_id)
     body = transcode_messages.Transcoded(
         transcode_id=transcode_id,
-        source_uri=SOURCE_URI,
-        video_uri=VIDEO_URI,
+        uri=SOURCE_URI,
+        transcoded_uri=VIDEO_URI,
         poster_uri=POSTER_URI,
         duration_seconds=12.5,
         width=640,
@@ -145,7 +156,7 @@ def job_transcode_failed_example(
 ) -> NewMessage:
     transcode_id = messages.transcode_id(video_id)
     body = transcode_messages.TranscodeFailed(
-        transcode_id=transcode_id, source_uri=SOURCE_URI, reason="not a video: it is text"
+        transcode_id=transcode_id, uri=SOURCE_URI, reason="not a video: it is text"
     )
     return NewMessage(
         id=message_id_example("JobTranscodeFailed", n),
@@ -162,8 +173,8 @@ def job_transcribed_example(
     transcribe_id = messages.transcribe_id(video_id)
     body = transcribe_messages.Transcribed(
         transcribe_id=transcribe_id,
-        source_uri=VIDEO_URI,
-        transcript=TRANSCRIPT,
+        uri=SOURCE_URI,
+        transcription=TRANSCRIPT,
         captions_uri=CAPTIONS_URI,
     )
     return NewMessage(
@@ -180,7 +191,7 @@ def job_transcribe_failed_example(
 ) -> NewMessage:
     transcribe_id = messages.transcribe_id(video_id)
     body = transcribe_messages.TranscribeFailed(
-        transcribe_id=transcribe_id, source_uri=VIDEO_URI, reason="no audio: it has no track"
+        transcribe_id=transcribe_id, uri=SOURCE_URI, reason="no audio: it has no track"
     )
     return NewMessage(
         id=message_id_example("JobTranscribeFailed", n),

@@ -24,9 +24,9 @@ def test_started_is_written(store: MessageStore) -> None:
     started = events[0]
     assert started.data == {
         "videoId": controls.VIDEO_ID,
+        "uri": controls.SOURCE_URI,
         "title": controls.TITLE,
         "ownerId": controls.USER_ID,
-        "sourceUri": controls.SOURCE_URI,
     }
     assert started.metadata["traceId"] == controls.TRACE_ID
     assert started.metadata["userId"] == controls.USER_ID

@@ -21,7 +21,7 @@ def test_transcode_command_is_sent(store: MessageStore) -> None:
     commands = list(store.read_stream(command_stream(job_id)))
     assert [(c.type, c.position) for c in commands] == [("Transcode", 0)]
     command = commands[0]
-    assert command.data == {"transcodeId": job_id, "sourceUri": controls.SOURCE_URI}
+    assert command.data == {"transcodeId": job_id, "uri": controls.SOURCE_URI}
     origin = entity_stream(controls.VIDEO_ID)
     assert command.metadata["originStreamName"] == origin
     assert command.metadata["correlationStreamName"] == origin

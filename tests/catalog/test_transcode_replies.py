@@ -9,7 +9,7 @@ import pytest
 
 from catalog import component
 from catalog.handlers import handle_job_transcode_failed, handle_job_transcoded
-from catalog.messages import entity_stream
+from catalog.messages import entity_stream, transcode_id
 from message_store.consumer import Consumer
 from message_store.store import MessageStore
 from message_store.streams import ALL
@@ -34,7 +34,9 @@ def test_transcoded_is_copied_into_the_video_stream(store: MessageStore) -> None
     copy = events[-1]
     assert copy.data == {
         "videoId": controls.VIDEO_ID,
-        "videoUri": controls.VIDEO_URI,
+        "transcodeId": transcode_id(controls.VIDEO_ID),
+        "uri": controls.SOURCE_URI,
+        "transcodedUri": controls.VIDEO_URI,
         "posterUri": controls.POSTER_URI,
         "durationSeconds": 12.5,
         "width": 640,
@@ -52,7 +54,12 @@ def test_transcode_failed_is_copied_into_the_video_stream(store: MessageStore) -
 
     events = list(store.read_stream(STREAM))
     assert [e.type for e in events] == ["Started", "TranscodeFailed"]
-    assert events[-1].data == {"videoId": controls.VIDEO_ID, "reason": "not a video: it is text"}
+    assert events[-1].data == {
+        "videoId": controls.VIDEO_ID,
+        "transcodeId": transcode_id(controls.VIDEO_ID),
+        "uri": controls.SOURCE_URI,
+        "reason": "not a video: it is text",
+    }
 
 
 def test_copied_once_when_handled_twice(store: MessageStore) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from catalog import component
 from catalog.handlers import handle_job_transcribe_failed, handle_job_transcribed
-from catalog.messages import entity_stream
+from catalog.messages import entity_stream, transcribe_id
 from message_store.consumer import Consumer
 from message_store.store import MessageStore
 from message_store.streams import ALL
@@ -34,7 +34,9 @@ def test_transcoded_is_copied_into_the_video_stream(store: MessageStore) -> None
     copy = events[-1]
     assert copy.data == {
         "videoId": controls.VIDEO_ID,
-        "transcript": controls.TRANSCRIPT,
+        "transcribeId": transcribe_id(controls.VIDEO_ID),
+        "uri": controls.SOURCE_URI,
+        "transcription": controls.TRANSCRIPT,
         "captionsUri": controls.CAPTIONS_URI,
     }
     assert copy.metadata["traceId"] == controls.TRACE_ID
@@ -49,7 +51,12 @@ def test_transcribe_failed_is_copied_into_the_video_stream(store: MessageStore) 
 
     events = list(store.read_stream(STREAM))
     assert [e.type for e in events] == ["Started", "TranscribeFailed"]
-    assert events[-1].data == {"videoId": controls.VIDEO_ID, "reason": "no audio: it has no track"}
+    assert events[-1].data == {
+        "videoId": controls.VIDEO_ID,
+        "transcribeId": transcribe_id(controls.VIDEO_ID),
+        "uri": controls.SOURCE_URI,
+        "reason": "no audio: it has no track",
+    }
 
 
 def test_copied_once_when_handled_twice(store: MessageStore) -> None:

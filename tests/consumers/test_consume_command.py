@@ -78,7 +78,7 @@ def transcode_example(n: int) -> NewMessage:
         id=f"7c000000-0000-4000-9000-{n:012d}",
         stream_name=transcode_messages.command_stream(transcode_id),
         type="Transcode",
-        data={"transcodeId": transcode_id, "sourceUri": f"uploads/{n}.mp4"},
+        data={"transcodeId": transcode_id, "uri": f"uploads/{n}.mp4"},
     )
 
 

@@ -60,8 +60,7 @@ def test_an_upload_is_cataloged_with_real_media(
             data={
                 "videoId": VIDEO_ID,
                 "title": "Weather and news",
-                "ownerId": "user-1",
-                "sourceUri": source_uri,
+                "uri": source_uri,
             },
             metadata={"traceId": TRACE_ID, "userId": "user-1"},
         )
@@ -83,14 +82,14 @@ def test_an_upload_is_cataloged_with_real_media(
     transcoded, transcribed = events["Transcoded"].data, events["Transcribed"].data
     assert (transcoded["width"], transcoded["height"]) == (640, 360)
     assert transcoded["durationSeconds"] == pytest.approx(7, abs=0.3)
-    video = media_root / transcoded["videoUri"]
+    video = media_root / transcoded["transcodedUri"]
     poster = media_root / transcoded["posterUri"]
     assert video.is_file()
     decoded = decode(video)
     assert (decoded.returncode, decoded.stderr) == (0, "")
     assert poster.is_file()
     assert poster.stat().st_size > 0
-    assert word_overlap(SENTENCE, transcribed["transcript"]) >= 0.7, transcribed
+    assert word_overlap(SENTENCE, transcribed["transcription"]) >= 0.7, transcribed
     assert (media_root / transcribed["captionsUri"]).read_text().startswith("WEBVTT")
 
     exit_codes = {c.component: c.terminate() for c in consumers}

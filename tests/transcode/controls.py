@@ -16,13 +16,13 @@ def metadata_example() -> dict:
 
 
 def transcode_example(
-    transcode_id: str = TRANSCODE_ID, *, source_uri: str = SOURCE_URI, stream_id: str | None = None
+    transcode_id: str = TRANSCODE_ID, *, uri: str = SOURCE_URI, stream_id: str | None = None
 ) -> NewMessage:
     return NewMessage(
         id="7c000000-0000-4000-8000-0000000000c1",
         stream_name=messages.command_stream(stream_id or transcode_id),
         type="Transcode",
-        data=messages.Transcode(transcode_id=transcode_id, source_uri=source_uri).to_data(),
+        data=messages.Transcode(transcode_id=transcode_id, uri=uri).to_data(),
         metadata=metadata_example(),
     )
 
@@ -30,8 +30,8 @@ def transcode_example(
 def transcoded_example(transcode_id: str = TRANSCODE_ID) -> NewMessage:
     body = messages.Transcoded(
         transcode_id=transcode_id,
-        source_uri=SOURCE_URI,
-        video_uri=f"videos/{transcode_id}/web.mp4",
+        uri=SOURCE_URI,
+        transcoded_uri=f"videos/{transcode_id}/web.mp4",
         poster_uri=f"videos/{transcode_id}/poster.jpg",
         duration_seconds=3.0,
         width=640,
@@ -47,9 +47,7 @@ def transcoded_example(transcode_id: str = TRANSCODE_ID) -> NewMessage:
 
 
 def transcode_failed_example(transcode_id: str = TRANSCODE_ID) -> NewMessage:
-    body = messages.TranscodeFailed(
-        transcode_id=transcode_id, source_uri=SOURCE_URI, reason="not a video"
-    )
+    body = messages.TranscodeFailed(transcode_id=transcode_id, uri=SOURCE_URI, reason="not a video")
     return NewMessage(
         id="7c000000-0000-4000-8000-0000000000f1",
         stream_name=messages.entity_stream(transcode_id),

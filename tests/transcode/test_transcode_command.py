@@ -58,14 +58,14 @@ def test_transcoded_is_written_with_the_files(store: MessageStore, upload: Path)
     transcoded = events[0]
     data = transcoded.data
     assert data["transcodeId"] == controls.TRANSCODE_ID
-    assert data["sourceUri"] == controls.SOURCE_URI
+    assert data["uri"] == controls.SOURCE_URI
     assert (data["width"], data["height"]) == (640, 360)
     assert data["durationSeconds"] == pytest.approx(3.0, abs=0.2)
-    assert default_storage.exists(data["videoUri"])
+    assert default_storage.exists(data["transcodedUri"])
     assert default_storage.exists(data["posterUri"])
     assert default_storage.size(data["posterUri"]) > 0
-    assert data["videoUri"] != controls.SOURCE_URI
-    assert decode_errors(Path(default_storage.path(data["videoUri"]))) == ""
+    assert data["transcodedUri"] != controls.SOURCE_URI
+    assert decode_errors(Path(default_storage.path(data["transcodedUri"]))) == ""
     assert transcoded.metadata["originStreamName"] == controls.ORIGIN
     assert transcoded.metadata["correlationStreamName"] == controls.ORIGIN
     assert transcoded.metadata["traceId"] == controls.TRACE_ID
@@ -74,7 +74,7 @@ def test_transcoded_is_written_with_the_files(store: MessageStore, upload: Path)
 def test_handled_twice_writes_one_event(store: MessageStore, upload: Path) -> None:
     command = stored(store, controls.transcode_example())
     handle_transcode(command, store=store)
-    video = Path(default_storage.path(next(store.read_stream(STREAM)).data["videoUri"]))
+    video = Path(default_storage.path(next(store.read_stream(STREAM)).data["transcodedUri"]))
     first_write = video.stat().st_mtime_ns
 
     handle_transcode(command, store=store)

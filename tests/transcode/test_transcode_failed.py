@@ -36,14 +36,14 @@ def test_not_a_video_fails(store: MessageStore, media_root: Path) -> None:
     assert [e.type for e in events] == ["TranscodeFailed"]
     failed = events[0]
     assert failed.data["transcodeId"] == controls.TRANSCODE_ID
-    assert failed.data["sourceUri"] == controls.SOURCE_URI
+    assert failed.data["uri"] == controls.SOURCE_URI
     assert "not a video" in failed.data["reason"]
     assert failed.metadata["originStreamName"] == controls.ORIGIN
     assert not any(default_storage.exists(name) for name in output_names(controls.TRANSCODE_ID))
 
 
 def test_a_missing_source_fails(store: MessageStore, media_root: Path) -> None:
-    command = stored(store, controls.transcode_example(source_uri="uploads/gone.mp4"))
+    command = stored(store, controls.transcode_example(uri="uploads/gone.mp4"))
 
     handle_transcode(command, store=store)
 
@@ -56,7 +56,7 @@ def test_a_missing_source_fails(store: MessageStore, media_root: Path) -> None:
 def test_a_failed_job_is_not_retried_by_a_second_handling(
     store: MessageStore, media_root: Path
 ) -> None:
-    command = stored(store, controls.transcode_example(source_uri="uploads/gone.mp4"))
+    command = stored(store, controls.transcode_example(uri="uploads/gone.mp4"))
     handle_transcode(command, store=store)
 
     handle_transcode(command, store=store)
@@ -69,7 +69,7 @@ def test_a_source_outside_the_media_folder_fails(
     store: MessageStore, media_root: Path, source_uri: str
 ) -> None:
     (media_root.parent / "outside.mp4").write_bytes(b"not even a video")
-    command = stored(store, controls.transcode_example(source_uri=source_uri))
+    command = stored(store, controls.transcode_example(uri=source_uri))
 
     handle_transcode(command, store=store)
 

@@ -29,7 +29,7 @@ def test_a_stream_id_other_than_the_transcode_id(store: MessageStore) -> None:
 def test_an_empty_source(store: MessageStore) -> None:
     command = stored(store, controls.transcode_example())
 
-    with pytest.raises(MalformedMessageError, match="sourceUri"):
-        handle_transcode(replace(command, data={**command.data, "sourceUri": ""}), store=store)
+    with pytest.raises(MalformedMessageError, match="'uri'"):
+        handle_transcode(replace(command, data={**command.data, "uri": ""}), store=store)
 
     assert store.stream_version(entity_stream(controls.TRANSCODE_ID)) is None

@@ -14,7 +14,7 @@ from transcode.messages import entity_stream
 def test_transcoded_without_files(store: MessageStore, settings, tmp_path: Path) -> None:
     settings.SIMULATED_MEDIA = True
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    command = stored(store, controls.transcode_example(source_uri="uploads/never-written.mp4"))
+    command = stored(store, controls.transcode_example(uri="uploads/never-written.mp4"))
 
     handle_transcode(command, store=store)
 

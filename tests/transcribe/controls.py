@@ -9,7 +9,7 @@ from message_store.messages import NewMessage
 from transcribe import messages
 
 TRANSCRIBE_ID = "8d000000-0000-4000-8000-000000000001"
-SOURCE_URI = "videos/7c000000-0000-4000-8000-000000000001/web.mp4"
+SOURCE_URI = "uploads/a1000000-0000-4000-8000-000000000001/original.mp4"
 ORIGIN = "catalog-a1000000-0000-4000-8000-000000000001"
 TRACE_ID = "trace-transcribe-1"
 SENTENCE = "Welcome to the video catalog. Today we talk about the weather and the news."
@@ -29,14 +29,12 @@ def metadata_example() -> dict:
     return {"traceId": TRACE_ID, "originStreamName": ORIGIN, "correlationStreamName": ORIGIN}
 
 
-def transcribe_example(
-    transcribe_id: str = TRANSCRIBE_ID, *, source_uri: str = SOURCE_URI
-) -> NewMessage:
+def transcribe_example(transcribe_id: str = TRANSCRIBE_ID, *, uri: str = SOURCE_URI) -> NewMessage:
     return NewMessage(
         id="8d000000-0000-4000-8000-0000000000c1",
         stream_name=messages.command_stream(transcribe_id),
         type="Transcribe",
-        data=messages.Transcribe(transcribe_id=transcribe_id, source_uri=source_uri).to_data(),
+        data=messages.Transcribe(transcribe_id=transcribe_id, uri=uri).to_data(),
         metadata=metadata_example(),
     )
 
@@ -44,8 +42,8 @@ def transcribe_example(
 def transcribed_example(transcribe_id: str = TRANSCRIBE_ID) -> NewMessage:
     body = messages.Transcribed(
         transcribe_id=transcribe_id,
-        source_uri=SOURCE_URI,
-        transcript="hello",
+        uri=SOURCE_URI,
+        transcription="hello",
         captions_uri=f"captions/{transcribe_id}.vtt",
     )
     return NewMessage(
@@ -58,9 +56,7 @@ def transcribed_example(transcribe_id: str = TRANSCRIBE_ID) -> NewMessage:
 
 
 def transcribe_failed_example(transcribe_id: str = TRANSCRIBE_ID) -> NewMessage:
-    body = messages.TranscribeFailed(
-        transcribe_id=transcribe_id, source_uri=SOURCE_URI, reason="no audio"
-    )
+    body = messages.TranscribeFailed(transcribe_id=transcribe_id, uri=SOURCE_URI, reason="no audio")
     return NewMessage(
         id="8d000000-0000-4000-8000-0000000000f1",
         stream_name=messages.entity_stream(transcribe_id),

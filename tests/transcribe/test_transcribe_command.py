@@ -45,8 +45,8 @@ def test_transcribed_is_written_with_transcript_and_captions(
     transcribed = events[0]
     data = transcribed.data
     assert data["transcribeId"] == controls.TRANSCRIBE_ID
-    assert data["sourceUri"] == controls.SOURCE_URI
-    assert controls.word_overlap(controls.SENTENCE, data["transcript"]) >= 0.7, data
+    assert data["uri"] == controls.SOURCE_URI
+    assert controls.word_overlap(controls.SENTENCE, data["transcription"]) >= 0.7, data
     assert default_storage.exists(data["captionsUri"])
     with default_storage.open(data["captionsUri"], "r") as captions:
         vtt = captions.read()

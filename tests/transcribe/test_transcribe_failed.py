@@ -37,14 +37,14 @@ def test_a_video_without_audio_fails(store: MessageStore, media_root: Path) -> N
     assert [e.type for e in events] == ["TranscribeFailed"]
     failed = events[0]
     assert failed.data["transcribeId"] == controls.TRANSCRIBE_ID
-    assert failed.data["sourceUri"] == controls.SOURCE_URI
+    assert failed.data["uri"] == controls.SOURCE_URI
     assert "no audio" in failed.data["reason"]
     assert failed.metadata["originStreamName"] == controls.ORIGIN
     assert not default_storage.exists(captions_name(controls.TRANSCRIBE_ID))
 
 
 def test_a_missing_file_fails(store: MessageStore, media_root: Path) -> None:
-    command = stored(store, controls.transcribe_example(source_uri="videos/gone/web.mp4"))
+    command = stored(store, controls.transcribe_example(uri="videos/gone/web.mp4"))
 
     handle_transcribe(command, store=store)
 

@@ -25,7 +25,7 @@ def test_silence_is_an_empty_transcript(store: MessageStore, settings, tmp_path:
 
     events = list(store.read_stream(entity_stream(controls.TRANSCRIBE_ID)))
     assert [e.type for e in events] == ["Transcribed"]
-    assert events[0].data["transcript"] == ""
+    assert events[0].data["transcription"] == ""
     captions = events[0].data["captionsUri"]
     assert default_storage.exists(captions)
     with default_storage.open(captions, "r") as file:

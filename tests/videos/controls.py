@@ -46,22 +46,35 @@ def message(
     )
 
 
-def catalog(*, global_position: int = 1, video_id: str = VIDEO_ID, **data: Any) -> Message:
-    body = {"videoId": video_id, "title": "A talk", "ownerId": None, "sourceUri": SOURCE, **data}
+def catalog(
+    *,
+    global_position: int = 1,
+    video_id: str = VIDEO_ID,
+    metadata: dict[str, Any] | None = None,
+    **data: Any,
+) -> Message:
+    body = {"videoId": video_id, "uri": SOURCE, "title": "A talk", **data}
     return message(
-        "Catalog", body, global_position=global_position, video_id=video_id, command=True
+        "Catalog",
+        body,
+        global_position=global_position,
+        video_id=video_id,
+        command=True,
+        metadata=metadata,
     )
 
 
 def started(*, global_position: int = 2, video_id: str = VIDEO_ID, **data: Any) -> Message:
-    body = {"videoId": video_id, "title": "A talk", "ownerId": None, "sourceUri": SOURCE, **data}
+    body = {"videoId": video_id, "uri": SOURCE, "title": "A talk", "ownerId": None, **data}
     return message("Started", body, global_position=global_position, video_id=video_id)
 
 
 def transcoded(*, global_position: int = 3, video_id: str = VIDEO_ID, **data: Any) -> Message:
     body = {
         "videoId": video_id,
-        "videoUri": WEB_VIDEO,
+        "transcodeId": derived_id("transcode", video_id),
+        "uri": SOURCE,
+        "transcodedUri": WEB_VIDEO,
         "posterUri": POSTER,
         "durationSeconds": 12.5,
         "width": 640,
@@ -72,17 +85,36 @@ def transcoded(*, global_position: int = 3, video_id: str = VIDEO_ID, **data: An
 
 
 def transcode_failed(*, global_position: int = 3, video_id: str = VIDEO_ID, **data: Any):
-    body = {"videoId": video_id, "reason": "not a video: no video stream", **data}
+    body = {
+        "videoId": video_id,
+        "transcodeId": derived_id("transcode", video_id),
+        "uri": SOURCE,
+        "reason": "not a video: no video stream",
+        **data,
+    }
     return message("TranscodeFailed", body, global_position=global_position, video_id=video_id)
 
 
 def transcribed(*, global_position: int = 4, video_id: str = VIDEO_ID, **data: Any) -> Message:
-    body = {"videoId": video_id, "transcript": TRANSCRIPT, "captionsUri": CAPTIONS, **data}
+    body = {
+        "videoId": video_id,
+        "transcribeId": derived_id("transcribe", video_id),
+        "uri": SOURCE,
+        "transcription": TRANSCRIPT,
+        "captionsUri": CAPTIONS,
+        **data,
+    }
     return message("Transcribed", body, global_position=global_position, video_id=video_id)
 
 
 def transcribe_failed(*, global_position: int = 4, video_id: str = VIDEO_ID, **data: Any):
-    body = {"videoId": video_id, "reason": "the video has no audio", **data}
+    body = {
+        "videoId": video_id,
+        "transcribeId": derived_id("transcribe", video_id),
+        "uri": SOURCE,
+        "reason": "the video has no audio",
+        **data,
+    }
     return message("TranscribeFailed", body, global_position=global_position, video_id=video_id)
 
 

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_catalog_command_creates_a_queued_row(owner):
-    deliver(controls.catalog(ownerId=str(owner.pk), title="My trip"))
+    deliver(controls.catalog(title="My trip", metadata={"userId": str(owner.pk)}))
 
     video = Video.objects.get(pk=controls.VIDEO_ID)
     assert video.status == Video.Status.QUEUED
@@ -86,14 +86,14 @@ def test_an_empty_failure_reason_still_says_something():
 
 
 def test_a_missing_transcript_is_stored_as_empty():
-    deliver(controls.transcribed(transcript=None))
+    deliver(controls.transcribed(transcription=""))
 
     assert snapshot(controls.VIDEO_ID)["transcript"] == ""
 
 
 def test_an_unknown_or_foreign_owner_is_not_linked():
-    deliver(controls.catalog(ownerId="987654"))
-    deliver(controls.catalog(ownerId="alice", video_id=controls.OTHER_VIDEO_ID))
+    deliver(controls.catalog(metadata={"userId": "987654"}))
+    deliver(controls.catalog(metadata={"userId": "alice"}, video_id=controls.OTHER_VIDEO_ID))
 
     assert Video.objects.get(pk=controls.VIDEO_ID).owner is None
     assert Video.objects.get(pk=controls.OTHER_VIDEO_ID).owner is None
@@ -109,7 +109,7 @@ def test_file_uris_under_the_media_root_become_storage_names(settings):
     media_root = str(settings.MEDIA_ROOT).rstrip("/")
     deliver(
         controls.transcoded(
-            videoUri=f"file://{media_root}/videos/x/web.mp4",
+            transcodedUri=f"file://{media_root}/videos/x/web.mp4",
             posterUri="https://cdn.example.com/poster.jpg",
         )
     )

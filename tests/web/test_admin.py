@@ -113,7 +113,7 @@ def test_a_message_shows_pretty_json_and_links_its_trace(staff, stored):
     html = page.content.decode()
     assert page.status_code == 200
     assert '<pre class="message-json">' in html
-    assert "&quot;videoUri&quot;: &quot;" in html
+    assert "&quot;transcodedUri&quot;: &quot;" in html
     assert reverse("admin:message_store_message_trace", args=[controls.TRACE_ID]) in html
 
 

@@ -52,9 +52,8 @@ def test_a_video_is_stored_and_cataloged(logged_in, user, store, media_root, vid
     assert command.stream_name == f"catalog:command-{video_id}"
     assert command.data == {
         "videoId": video_id,
+        "uri": f"uploads/{video_id}/original.mp4",
         "title": "My holiday",
-        "ownerId": str(user.pk),
-        "sourceUri": f"uploads/{video_id}/original.mp4",
     }
     assert uuid.UUID(command.metadata["traceId"])
     assert command.metadata["userId"] == str(user.pk)
@@ -97,7 +96,7 @@ def test_hostile_file_names_are_never_used(logged_in, store, media_root, video_b
     assert response.status_code == 302
     [command] = commands(store)
     video_id = command.data["videoId"]
-    assert command.data["sourceUri"] == f"uploads/{video_id}/original.mp4"
+    assert command.data["uri"] == f"uploads/{video_id}/original.mp4"
     assert stored_files(media_root) == [media_root / "uploads" / video_id / "original.mp4"]
     assert "passwd" not in str(command.data)
     assert "script" not in str(command.data)
@@ -180,7 +179,7 @@ def test_a_generic_content_type_is_judged_by_the_content(logged_in, store, media
     response = logged_in.post("/upload/", {"title": "Generic", "file": upload})
 
     assert response.status_code == 302
-    assert commands(store)[0].data["sourceUri"].endswith("/original.mkv")
+    assert commands(store)[0].data["uri"].endswith("/original.mkv")
 
 
 def test_a_title_is_required(logged_in, store, media_root, video_bytes):
