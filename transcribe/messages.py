@@ -6,7 +6,7 @@ transcript and a WebVTT captions file) or `TranscribeFailed`, goes to `transcrib
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from message_store.contracts import MessageData
 from message_store.streams import stream_name
@@ -31,10 +31,16 @@ class Transcribe(MessageData):
 
 @dataclass(frozen=True, kw_only=True)
 class Transcribed(MessageData):
+    """`segments` are the caption cues, `{start, end, text}` with times in seconds, so a reader
+    can open the video where words are said; `language` is what was transcribed (e.g. "en").
+    Both are absent from events written before Whisper (read as empty)."""
+
     transcribe_id: str
     uri: str
     transcription: str = ""
     captions_uri: str
+    segments: list = field(default_factory=list)
+    language: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

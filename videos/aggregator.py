@@ -25,6 +25,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
+from psycopg.types.json import Jsonb
 
 from catalog import messages
 from message_store.contracts import MalformedMessageError
@@ -50,6 +51,10 @@ COLUMN_DEFAULTS: dict[str, Any] = {
     "width": None,
     "height": None,
     "transcript": "",
+    "playlist_name": "",
+    "renditions": Jsonb([]),
+    "transcript_segments": Jsonb([]),
+    "language": "",
 }
 """Columns a step may set, with the value a new row gets when the step does not set them."""
 
@@ -91,6 +96,8 @@ def project_transcoded(message: Message) -> Change:
         "duration_seconds": _duration(message, event.duration_seconds),
         "width": _size(message, "width", event.width),
         "height": _size(message, "height", event.height),
+        "playlist_name": _name(message, event.playlist_uri),
+        "renditions": Jsonb(_renditions(message, event.renditions)),
     }
     return _change(message, event.video_id, Status.TRANSCODED, values)
 
@@ -106,6 +113,8 @@ def project_transcribed(message: Message) -> Change:
     values = {
         "transcript": _text(event.transcription),
         "captions_name": _name(message, event.captions_uri),
+        "transcript_segments": Jsonb(_segments(message, event.segments)),
+        "language": _language(message, event.language),
     }
     return _change(message, event.video_id, Status.TRANSCRIBED, values)
 
@@ -266,3 +275,53 @@ def _size(message: Message, key: str, value: int) -> int:
 def _text(value: str) -> str:
     """PostgreSQL text cannot hold NUL characters."""
     return value.replace("\x00", "")
+
+
+def _renditions(message: Message, renditions: list) -> list[dict[str, Any]]:
+    """`[{width, height, bandwidth, playlistUri}]` from an event, as the view row keeps them."""
+    kept = []
+    for item in renditions:
+        if not isinstance(item, dict) or not isinstance(item.get("playlistUri"), str):
+            raise MalformedMessageError(f"{message.type} {message.id}: bad rendition {item!r}")
+        kept.append(
+            {
+                "width": _size(message, "width", _integer(message, item, "width")),
+                "height": _size(message, "height", _integer(message, item, "height")),
+                "bandwidth": _size(message, "bandwidth", _integer(message, item, "bandwidth")),
+                "playlist_name": _name(message, item["playlistUri"]),
+            }
+        )
+    return kept
+
+
+def _segments(message: Message, segments: list) -> list[dict[str, Any]]:
+    """`[{start, end, text}]` from an event: times in seconds, in order, text as said."""
+    kept = []
+    for item in segments:
+        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+            raise MalformedMessageError(f"{message.type} {message.id}: bad segment {item!r}")
+        start, end = _seconds(message, item.get("start")), _seconds(message, item.get("end"))
+        if end < start:
+            raise MalformedMessageError(f"{message.type} {message.id}: segment ends before start")
+        kept.append({"start": start, "end": end, "text": _text(item["text"])})
+    return kept
+
+
+def _integer(message: Message, item: dict, key: str) -> int:
+    value = item.get(key)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise MalformedMessageError(f"{message.type} {message.id}: bad {key} {value!r}")
+    return value
+
+
+def _seconds(message: Message, value: object) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        raise MalformedMessageError(f"{message.type} {message.id}: bad time {value!r}")
+    return _duration(message, float(value))
+
+
+def _language(message: Message, value: str) -> str:
+    longest = Video._meta.get_field("language").max_length
+    if value and (len(value) > longest or not value.replace("-", "").isalnum()):
+        raise MalformedMessageError(f"{message.type} {message.id}: bad language {value!r}")
+    return value

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language_info
 
 from videos import media
 
@@ -48,6 +49,15 @@ class Video(models.Model):
     video_name = models.CharField(
         "web video", max_length=NAME_MAX_LENGTH, blank=True, help_text="storage name or URL"
     )
+    playlist_name = models.CharField(
+        "HLS playlist",
+        max_length=NAME_MAX_LENGTH,
+        blank=True,
+        help_text="master playlist: storage name or URL",
+    )
+    renditions = models.JSONField(
+        default=list, blank=True, help_text="[{width, height, bandwidth, playlist_name}]"
+    )
     poster_name = models.CharField(
         "poster", max_length=NAME_MAX_LENGTH, blank=True, help_text="storage name or URL"
     )
@@ -58,6 +68,10 @@ class Video(models.Model):
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     transcript = models.TextField(blank=True)
+    transcript_segments = models.JSONField(
+        default=list, blank=True, help_text="the caption cues: [{start, end, text}] in seconds"
+    )
+    language = models.CharField(max_length=16, blank=True, help_text="of the transcript")
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     last_global_position = models.BigIntegerField(
@@ -125,6 +139,26 @@ class Video(models.Model):
     @property
     def video_url(self) -> str:
         return media.url(self.video_name)
+
+    @property
+    def playlist_url(self) -> str:
+        return media.url(self.playlist_name)
+
+    @property
+    def has_captions(self) -> bool:
+        return bool(self.captions_name) and bool(self.transcript_segments or self.transcript)
+
+    @property
+    def captions_language(self) -> str:
+        return self.language or "en"
+
+    @property
+    def captions_label(self) -> str:
+        """The language's own name for the captions menu ("English"), or its code."""
+        try:
+            return get_language_info(self.captions_language)["name_local"]
+        except KeyError:
+            return self.captions_language
 
     @property
     def poster_url(self) -> str:

@@ -3,7 +3,8 @@
 This is for development, tests and small single-machine installs. In production a real web
 server or CDN should serve MEDIA_ROOT and STATIC_ROOT (or the storage backend's own URLs), and
 these routes are then never reached. Media are served with byte-range support, because browsers
-seek in a video by asking for ranges; paths are confined to the folder by `safe_join`.
+seek in a video by asking for ranges (HLS segments too); paths are confined to the folder by
+`safe_join`, and playlists, segments and captions get the content types players require.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ from django.utils._os import safe_join
 from django.views import static
 from django.views.decorators.http import require_safe
 
+# Types the players insist on: captions, HLS playlists, and fMP4 segments (RFC 8216, IANA).
 mimetypes.add_type("text/vtt", ".vtt")
+mimetypes.add_type("application/vnd.apple.mpegurl", ".m3u8")
+mimetypes.add_type("video/iso.segment", ".m4s")
 
 _RANGE = re.compile(r"^bytes=(?P<start>\d*)-(?P<end>\d*)$")
 _CHUNK = 64 * 1024

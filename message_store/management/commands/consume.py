@@ -3,9 +3,10 @@
 import logging
 import signal
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from config.components import COMPONENTS, subscriptions
+from config.components import COMPONENTS, check, subscriptions
 from message_store.consumer import Consumer, ConsumerSettings
 from message_store.runtime import get_store
 
@@ -43,6 +44,10 @@ class Command(BaseCommand):
                 group_size=options["group_size"],
             )
         except ValueError as error:
+            raise CommandError(str(error)) from error
+        try:
+            check(component)
+        except ImproperlyConfigured as error:
             raise CommandError(str(error)) from error
         consumer = Consumer(subscriptions(component), store=get_store(), settings=settings)
         for signum in (signal.SIGTERM, signal.SIGINT):
