@@ -61,7 +61,7 @@ class Transcoded(MessageData):
     duration_seconds: float
     width: int
     height: int
-    playlist_uri: str = ""
+    playlist_uri: str | None = None
     renditions: list = field(default_factory=list)
 
 

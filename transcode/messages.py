@@ -34,7 +34,7 @@ class Transcode(MessageData):
 class Transcoded(MessageData):
     """`transcodedUri` is the download MP4, `playlistUri` the HLS master playlist, and
     `renditions` its rungs: `{width, height, bandwidth, playlistUri}` each, smallest first.
-    The two last are absent from events written before HLS (read as empty)."""
+    The two last are absent from events written before HLS (read as None and [])."""
 
     transcode_id: str
     uri: str
@@ -43,7 +43,7 @@ class Transcoded(MessageData):
     duration_seconds: float
     width: int
     height: int
-    playlist_uri: str = ""
+    playlist_uri: str | None = None
     renditions: list = field(default_factory=list)
 
 

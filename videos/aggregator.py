@@ -96,7 +96,7 @@ def project_transcoded(message: Message) -> Change:
         "duration_seconds": _duration(message, event.duration_seconds),
         "width": _size(message, "width", event.width),
         "height": _size(message, "height", event.height),
-        "playlist_name": _name(message, event.playlist_uri),
+        "playlist_name": _name(message, event.playlist_uri or ""),
         "renditions": Jsonb(_renditions(message, event.renditions)),
     }
     return _change(message, event.video_id, Status.TRANSCODED, values)

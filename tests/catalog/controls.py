@@ -18,6 +18,22 @@ TITLE = "A video"
 SOURCE_URI = "uploads/a1000000-0000-4000-8000-000000000001.mp4"
 VIDEO_URI = "videos/transcode-1/web.mp4"
 POSTER_URI = "videos/transcode-1/poster.jpg"
+PLAYLIST_URI = "videos/transcode-1/master.m3u8"
+RENDITIONS = [
+    {
+        "width": 426,
+        "height": 240,
+        "bandwidth": 280_000,
+        "playlistUri": "videos/transcode-1/240p/index.m3u8",
+    },
+    {
+        "width": 640,
+        "height": 360,
+        "bandwidth": 450_000,
+        "playlistUri": "videos/transcode-1/360p/index.m3u8",
+    },
+]
+SEGMENTS = [{"start": 0.0, "end": 1.5, "text": "Hello there."}]
 TRANSCRIPT = "hello world"
 CAPTIONS_URI = "captions/transcribe-1.vtt"
 
@@ -75,6 +91,8 @@ def transcoded_example(video_id: str = VIDEO_ID, *, n: int = 1) -> NewMessage:
         duration_seconds=10.0,
         width=640,
         height=360,
+        playlist_uri=PLAYLIST_URI,
+        renditions=RENDITIONS,
     )
     return _catalog_event(body, "Transcoded", video_id, n)
 
@@ -96,6 +114,8 @@ def transcribed_example(video_id: str = VIDEO_ID, *, n: int = 1) -> NewMessage:
         uri=SOURCE_URI,
         transcription=TRANSCRIPT,
         captions_uri=CAPTIONS_URI,
+        segments=SEGMENTS,
+        language="en",
     )
     return _catalog_event(body, "Transcribed", video_id, n)
 
@@ -141,6 +161,8 @@ def job_transcoded_example(
         duration_seconds=12.5,
         width=640,
         height=360,
+        playlist_uri=PLAYLIST_URI,
+        renditions=RENDITIONS,
     )
     return NewMessage(
         id=message_id_example("JobTranscoded", n),
@@ -176,6 +198,8 @@ def job_transcribed_example(
         uri=SOURCE_URI,
         transcription=TRANSCRIPT,
         captions_uri=CAPTIONS_URI,
+        segments=SEGMENTS,
+        language="en",
     )
     return NewMessage(
         id=message_id_example("JobTranscribed", n),
