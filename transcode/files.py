@@ -96,3 +96,4 @@ def delete_folder(prefix: str) -> None:
         default_storage.delete(f"{prefix}/{name}")
     for folder in folders:
         delete_folder(f"{prefix}/{folder}")
+    default_storage.delete(prefix)  # the emptied folder itself, where storages have folders
