@@ -1,7 +1,7 @@
 """End to end, as a person uses the site: in headless Chromium, sign up, upload a generated clip
 with a spoken sentence, watch the progress page turn into the player, and find the transcript.
 
-Everything is real: the live Django server, the four consumer processes, ffmpeg, pocketsphinx
+Everything is real: the live Django server, the four consumer processes, ffmpeg, Whisper
 and the browser (Debian's chromium, driven by Playwright without its own browser download).
 """
 
