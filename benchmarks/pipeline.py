@@ -7,7 +7,9 @@ with the simulated media backend (the point is the message flow, not ffmpeg), an
   for single videos one at a time and for bursts of N;
 - videos per second for the bursts;
 - queries per second per consumer process while idle (transactions counted by PostgreSQL);
-- with real media, seconds to transcode and to transcribe a 10 s 640x360 spoken clip.
+- with real media (`benchmarks.media`): seconds and peak memory to transcode and to transcribe
+  a 10 s 640x360 spoken clip (budget: both within 2 s) and a 60 s 1280x720 one;
+- the word error rate of speech recognition over several flite voices (`benchmarks.wer`).
 Nothing here asserts: the figures are for people to read and compare.
 """
 
@@ -233,27 +235,11 @@ def idle_queries_per_second(env: dict[str, str], seconds: float) -> float:
 
 
 def real_media_figures() -> None:
-    from tests.media_factory import make_spoken_clip
-    from transcode.media import transcode_to_web
-    from transcribe.speech import transcribe
+    from benchmarks.media import budget_figures
+    from benchmarks.wer import wer_figures
 
-    sentence = (
-        "the catalog turns every upload into a video that plays in the browser "
-        "and writes down what people say in it"
-    )
-    with tempfile.TemporaryDirectory() as folder:
-        clip = make_spoken_clip(Path(folder) / "clip.mp4", sentence, seconds=10)
-        started = time.perf_counter()
-        transcode_to_web(clip, Path(folder) / "web.mp4", Path(folder) / "poster.jpg")
-        transcode_seconds = time.perf_counter() - started
-        started = time.perf_counter()
-        transcript = transcribe(Path(folder) / "web.mp4")
-        transcribe_seconds = time.perf_counter() - started
-    print("\nreal media, 10 s 640x360 clip with speech:")
-    print(f"  transcode  {transcode_seconds:6.2f} s")
-    print(f"  transcribe {transcribe_seconds:6.2f} s (first call loads the model)")
-    print(f"  together   {transcode_seconds + transcribe_seconds:6.2f} s for 10 s of video")
-    print(f"  transcript: {transcript.text!r}")
+    budget_figures()
+    wer_figures()
 
 
 def print_row(label: str, latencies: list[float], videos_per_second: float | None) -> None:
