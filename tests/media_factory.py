@@ -61,10 +61,7 @@ def make_music_clip(path: Path, seconds: float = 4) -> Path:
     path = Path(path)
     note = "261.63*pow(2,floor(mod(t*3,7))*2/12)"
     bass = "130.81*pow(2,floor(mod(t*0.75,4))*5/12)"
-    melody = (
-        f"0.25*sin(2*PI*t*{note})*(1-mod(t*3,1))+0.1*sin(4*PI*t*{note})"
-        f"+0.2*sin(2*PI*t*{bass})"
-    )
+    melody = f"0.25*sin(2*PI*t*{note})*(1-mod(t*3,1))+0.1*sin(4*PI*t*{note})+0.2*sin(2*PI*t*{bass})"
     music = ["-f", "lavfi", "-i", f"aevalsrc='{melody}':s=48000:c=stereo"]
     _ffmpeg([*_pattern((640, 360)), *music, *_encode(seconds), str(path)])
     return path

@@ -37,10 +37,12 @@ def local_copy(name: str) -> Iterator[Path]:
         logger.warning("stored file %r is missing", name)
         raise MediaError("file not found: the uploaded video is no longer stored")
     try:
-        yield Path(default_storage.path(name))
+        in_place = Path(default_storage.path(name))
+    except NotImplementedError:  # a remote storage (object storage) has no local paths
+        in_place = None
+    if in_place is not None:
+        yield in_place
         return
-    except NotImplementedError:
-        pass
     with scratch_folder("source-") as folder:
         local = folder / f"source{PurePosixPath(name).suffix}"
         with default_storage.open(name, "rb") as source, local.open("wb") as target:

@@ -10,6 +10,7 @@ transcribe consumer starts, not at the first video.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from pathlib import Path
@@ -20,6 +21,8 @@ from django.core.exceptions import ImproperlyConfigured
 
 if TYPE_CHECKING:
     from faster_whisper import WhisperModel
+
+logger = logging.getLogger(__name__)
 
 REQUIRED_FILES = ("model.bin", "config.json", "tokenizer.json")
 """Without tokenizer.json faster-whisper would fetch a tokenizer from the Hugging Face Hub."""
@@ -67,6 +70,12 @@ def get_model() -> WhisperModel:
             _loaded[folder] = WhisperModel(
                 str(folder), device="cpu", compute_type="int8", cpu_threads=os.cpu_count() or 1
             )
+            if language(_loaded[folder]) != _configured_language() and _configured_language():
+                logger.warning(
+                    "the Whisper model in %s knows English only: WHISPER_LANGUAGE=%s is ignored",
+                    folder,
+                    settings.WHISPER_LANGUAGE,
+                )
         return _loaded[folder]
 
 
@@ -75,5 +84,9 @@ def language(model: WhisperModel) -> str | None:
     None ("auto" or empty) to let a multilingual model detect it."""
     if not model.model.is_multilingual:
         return "en"
+    return _configured_language()
+
+
+def _configured_language() -> str | None:
     configured = settings.WHISPER_LANGUAGE.strip().lower()
     return None if configured in ("", "auto") else configured
