@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from message_store.messages import Message
+from message_store.messages import Message, NewMessage
 from message_store.store import MessageStore
 from tests.consumers.controls import write_raw
 
@@ -52,6 +52,16 @@ class Shape:
             metadata=self.metadata,
         )
         return next(m for m in store.read_stream(self.stream_name) if m.id == self.id)
+
+    def new_message(self) -> NewMessage:
+        """To write many at once (`store.write_batch`); data and metadata must be objects."""
+        return NewMessage(
+            id=self.id,
+            stream_name=self.stream_name,
+            type=self.type,
+            data=self.data,
+            metadata=self.metadata,
+        )
 
     def as_read(self, *, position: int = 0, global_position: int = 1) -> Message:
         """As a reader gets it back, without a store (for upcaster and projection tests)."""
