@@ -3,8 +3,9 @@
 A `Consumer` runs one or more `Subscription`s in one process. Each reads its category from the
 position it stored last (`Read` events in `subscriberPosition-{subscriberId}`), hands every
 message to the handler for its type, and stores its position every N messages, when it has
-been idle for a poll interval, and on shutdown. A filtered subscription (correlation, consumer
-group) moves its position past the messages its filter left out, so it never rescans them.
+been idle for a poll interval, and on shutdown. A filtered subscription (correlation, origin,
+consumer group) moves its position past the messages its filter left out, so it never rescans
+them.
 Delivery is at least once, so handlers are idempotent; a handler whose cached entity turned out
 stale (`StaleEntityError`) runs again at once.
 
