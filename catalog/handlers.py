@@ -60,10 +60,23 @@ def handle_started(message: Message, *, store: MessageStore) -> None:
 
 
 def handle_transcoded(message: Message, *, store: MessageStore) -> None:
-    """Transcribe the source (`uri`, as the workshop does): any format ffmpeg reads will do."""
+    """Transcribe the source (`uri`, as the workshop does): any format ffmpeg reads will do.
+
+    The source is the one `Started` recorded (our earliest copies of `Transcoded` lack it). If
+    the transcription is already there (another writer's order), the video may be complete.
+    """
     transcoded = messages.Transcoded.parse(message)
+    video, _ = store.fetch(message.stream_name, projection)
+    if video.transcribed:
+        _catalog_when_complete(message, store, transcoded.video_id)
+        return
+    source = video.source_uri or transcoded.uri
+    if not source:
+        raise MalformedMessageError(
+            f"{message.type} {message.id}: no source to transcribe (no Started, no 'uri')"
+        )
     transcribe_id = messages.transcribe_id(transcoded.video_id)
-    command = transcribe_messages.Transcribe(transcribe_id=transcribe_id, uri=transcoded.uri)
+    command = transcribe_messages.Transcribe(transcribe_id=transcribe_id, uri=source)
     _send_unless_done(
         message, store, "transcribed", transcribe_messages.command_stream(transcribe_id), command
     )
@@ -88,10 +101,19 @@ def _send_unless_done(
 
 def handle_transcribed(message: Message, *, store: MessageStore) -> None:
     transcribed = messages.Transcribed.parse(message)
+    _catalog_when_complete(message, store, transcribed.video_id)
+
+
+def _catalog_when_complete(message: Message, store: MessageStore, video_id: str) -> None:
+    """`Cataloged` once the video is transcribed and has something to play, never before:
+    other writers (the workshop's) may record the steps in another order."""
     video, version = store.fetch(message.stream_name, projection)
-    if video.finished:
+    if video.finished or not video.transcribed:
         return
-    cataloged = messages.Cataloged(video_id=transcribed.video_id)
+    if not video.playable:
+        logger.info("video %s is transcribed but has nothing to play yet; waiting", video_id)
+        return
+    cataloged = messages.Cataloged(video_id=video_id)
     emit(store, message, message.stream_name, cataloged, expected_version=version)
 
 

@@ -9,9 +9,11 @@ Job ids derive from the video id, so reprocessing never starts a second job.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Self
 
+from catalog import checks
 from message_store.contracts import MessageData
-from message_store.messages import derived_id
+from message_store.messages import Message, derived_id
 from message_store.streams import stream_name
 
 CATEGORY = "catalog"
@@ -34,8 +36,23 @@ def transcribe_id(video_id: str) -> str:
     return derived_id("transcribe", video_id)
 
 
+class _VideoSource(MessageData):
+    """`Catalog` and `Started` name a video and its upload: both are checked as they are read
+    (`catalog.checks`), so a bad id or source is parked before any job starts."""
+
+    video_id: str
+    uri: str
+
+    @classmethod
+    def parse(cls, message: Message) -> Self:
+        parsed = super().parse(message)
+        checks.require_uuid(message, "videoId", parsed.video_id)
+        checks.require_storage_name(message, "uri", parsed.uri)
+        return parsed
+
+
 @dataclass(frozen=True, kw_only=True)
-class Catalog(MessageData):
+class Catalog(_VideoSource):
     """Catalog the upload stored at `uri`. The owner is the command's `userId` (metadata)."""
 
     video_id: str
@@ -44,23 +61,28 @@ class Catalog(MessageData):
 
 
 @dataclass(frozen=True, kw_only=True)
-class Started(MessageData):
+class Started(_VideoSource):
     video_id: str
     uri: str
     title: str = ""
     owner_id: str | None = None
 
 
+# The copies of the jobs' outcomes. What the workshop's jobs do not report (a poster, a size,
+# captions) may be missing: the video is still playable with what it has. `uri`, the source,
+# is missing from our earliest copies; the catalog reads the source from `Started`.
+
+
 @dataclass(frozen=True, kw_only=True)
 class Transcoded(MessageData):
     video_id: str
     transcode_id: str
-    uri: str
+    uri: str | None = None
     transcoded_uri: str
-    poster_uri: str
-    duration_seconds: float
-    width: int
-    height: int
+    poster_uri: str | None = None
+    duration_seconds: float | None = None
+    width: int | None = None
+    height: int | None = None
     playlist_uri: str | None = None
     renditions: list = field(default_factory=list)
 
@@ -69,7 +91,7 @@ class Transcoded(MessageData):
 class TranscodeFailed(MessageData):
     video_id: str
     transcode_id: str
-    uri: str
+    uri: str | None = None
     reason: str
 
 
@@ -77,9 +99,9 @@ class TranscodeFailed(MessageData):
 class Transcribed(MessageData):
     video_id: str
     transcribe_id: str
-    uri: str
+    uri: str | None = None
     transcription: str = ""
-    captions_uri: str
+    captions_uri: str | None = None
     segments: list = field(default_factory=list)
     language: str = ""
 
@@ -88,7 +110,7 @@ class Transcribed(MessageData):
 class TranscribeFailed(MessageData):
     video_id: str
     transcribe_id: str
-    uri: str
+    uri: str | None = None
     reason: str
 
 

@@ -3,8 +3,9 @@
 A `Consumer` runs one or more `Subscription`s in one process. Each reads its category from the
 position it stored last (`Read` events in `subscriberPosition-{subscriberId}`), hands every
 message to the handler for its type, and stores its position every N messages, when it has
-been idle for a poll interval, and on shutdown. A filtered subscription (correlation, consumer
-group) moves its position past the messages its filter left out, so it never rescans them.
+been idle for a poll interval, and on shutdown. A filtered subscription (correlation, origin,
+consumer group) moves its position past the messages its filter left out, so it never rescans
+them.
 Delivery is at least once, so handlers are idempotent; a handler whose cached entity turned out
 stale (`StaleEntityError`) runs again at once.
 
@@ -69,10 +70,15 @@ FOLLOW_UP_DELAY = 0.02
 
 @dataclass(frozen=True)
 class Subscription:
+    """`correlation` keeps the messages Message DB's correlation filter keeps; `origin` those
+    that reply to a stream of that category by `correlationStreamName` or, when they carry
+    none, by `originStreamName` (the workshop's replies). Both filter in the database."""
+
     subscriber_id: str
     category: str
     handlers: Mapping[str, Handler]
     correlation: str | None = None
+    origin: str | None = None
 
 
 @dataclass(frozen=True)
@@ -256,7 +262,11 @@ class Consumer:
     def _read(self, state: _State) -> tuple[list[Message], int]:
         """The next batch, and the position the subscription may move to once it is handled."""
         sub = state.subscription
-        filtered = sub.correlation is not None or self.settings.group_size is not None
+        filtered = (
+            sub.correlation is not None
+            or sub.origin is not None
+            or self.settings.group_size is not None
+        )
         if sub.category == ALL or not filtered:
             batch = self.store.read(
                 sub.category, position=state.position + 1, batch_size=self.settings.batch_size
@@ -267,6 +277,7 @@ class Consumer:
             position=state.position + 1,
             batch_size=self.settings.batch_size,
             correlation=sub.correlation,
+            origin=sub.origin,
             group_member=self.settings.group_member,
             group_size=self.settings.group_size,
         )
@@ -277,6 +288,12 @@ class Consumer:
         """Handle one message with retries; park it when it keeps failing. True if handled."""
         handler = state.subscription.handlers.get(message.type)
         if handler is None:
+            logger.debug(
+                "skipped %s %s: subscriber %s has no handler for that type",
+                message.type,
+                message.id,
+                state.subscriber_id,
+            )
             return True
         with log_context(_describe(state.subscriber_id, message)):
             return self._handle_with_retries(state, message, handler, replay)

@@ -47,6 +47,10 @@ class MessageData:
     @classmethod
     def parse(cls, message: Message) -> Self:
         """Read and check `message.data` against this contract."""
+        if message.data_kind != "object":
+            raise MalformedMessageError(
+                f"{message.type} {message.id}: data is not an object (JSON {message.data_kind})"
+            )
         data = message.data
         hints = _type_hints(cls)
         values: dict[str, Any] = {}

@@ -14,6 +14,7 @@ ACQUIRE_STREAM_LOCKS = (
 GET_STREAM_MESSAGES = "SELECT * FROM message_store.get_stream_messages(%s, %s, %s)"
 GET_CATEGORY_MESSAGES = "SELECT * FROM message_store.get_category_messages(%s, %s, %s, %s, %s, %s)"
 GET_ALL_MESSAGES = "SELECT * FROM message_store.get_all_messages(%s, %s)"
+GET_CATEGORY_REPLIES = "SELECT * FROM message_store.get_category_replies(%s, %s, %s, %s, %s, %s)"
 GET_LAST_STREAM_MESSAGE = "SELECT * FROM message_store.get_last_stream_message(%s, %s)"
 CATEGORY_REACH = (
     "SELECT max(m.global_position) FROM message_store.messages m"

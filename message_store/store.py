@@ -158,16 +158,20 @@ class MessageStore:
         position: int | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
         correlation: str | None = None,
+        origin: str | None = None,
         group_member: int | None = None,
         group_size: int | None = None,
     ) -> list[Message]:
         """One batch from a stream (by position), a category or `ALL` (by global position).
 
         Category and whole-store reads stop at the read horizon: a message whose transaction
-        is still open is never skipped, only served on a later read.
+        is still open is never skipped, only served on a later read. `correlation` is Message
+        DB's filter (`correlationStreamName` only); `origin` keeps the replies to streams of
+        that category by `correlationStreamName`, or by `originStreamName` when there is no
+        correlation (`get_category_replies`).
         """
         query, params = _read_query(
-            name, position, batch_size, correlation, group_member, group_size
+            name, position, batch_size, correlation, origin, group_member, group_size
         )
         with self.connection() as connection:
             rows = connection.execute(query, params).fetchall()
@@ -180,6 +184,7 @@ class MessageStore:
         position: int,
         batch_size: int = DEFAULT_BATCH_SIZE,
         correlation: str | None = None,
+        origin: str | None = None,
         group_member: int | None = None,
         group_size: int | None = None,
     ) -> tuple[list[Message], int]:
@@ -193,7 +198,7 @@ class MessageStore:
         It stays put while the category does, so an idle subscriber stores nothing new.
         """
         query, params = _read_query(
-            category, position, batch_size, correlation, group_member, group_size
+            category, position, batch_size, correlation, origin, group_member, group_size
         )
         if not is_category(category):
             raise ReadError(f"read_filtered needs a category, not {category!r}")
@@ -267,6 +272,7 @@ def _read_query(
     position: int | None,
     batch_size: object,
     correlation: str | None,
+    origin: str | None,
     group_member: int | None,
     group_size: int | None,
 ) -> tuple[str, tuple]:
@@ -274,11 +280,21 @@ def _read_query(
         raise ReadError(f"read needs a stream name, a category or {ALL!r}, not {name!r}")
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < -1:
         raise ReadError(f"batch_size must be -1 (no limit) or a count, not {batch_size!r}")
-    filtered = correlation is not None or group_size is not None or group_member is not None
+    filtered = (
+        correlation is not None
+        or origin is not None
+        or group_size is not None
+        or group_member is not None
+    )
     if filtered and (name == ALL or not is_category(name)):
-        raise ReadError("correlation and consumer groups apply to category reads only")
+        raise ReadError("correlation, origin and consumer groups apply to category reads only")
     if name == ALL:
         return queries.GET_ALL_MESSAGES, (position, batch_size)
+    if origin is not None:
+        if correlation is not None:
+            raise ReadError("read by correlation or by origin, not both")
+        params = (name, origin, position, batch_size, group_member, group_size)
+        return queries.GET_CATEGORY_REPLIES, params
     if is_category(name):
         params = (name, position, batch_size, correlation, group_member, group_size)
         return queries.GET_CATEGORY_MESSAGES, params

@@ -2,7 +2,8 @@
 
 `Transcode` arrives in `transcode:command-{transcodeId}`; the outcome, `Transcoded` or
 `TranscodeFailed`, is written to `transcode-{transcodeId}`. The command and entity streams share
-the same id, so the entity stream is always found from the command.
+the same id, so the entity stream is always found from the command. A `Transcoded` written by
+the workshop's transcode component has no poster, duration or size: those are optional.
 """
 
 from __future__ import annotations
@@ -39,10 +40,10 @@ class Transcoded(MessageData):
     transcode_id: str
     uri: str
     transcoded_uri: str
-    poster_uri: str
-    duration_seconds: float
-    width: int
-    height: int
+    poster_uri: str | None = None
+    duration_seconds: float | None = None
+    width: int | None = None
+    height: int | None = None
     playlist_uri: str | None = None
     renditions: list = field(default_factory=list)
 

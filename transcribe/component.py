@@ -1,4 +1,5 @@
-"""The transcribe component: one subscription to its command category, and a start-up check."""
+"""The transcribe component: one subscription to its command category, whose handler sees each
+command in today's shape (`transcribe.upcasters` runs first), and a start-up check."""
 
 from django.conf import settings
 
@@ -6,10 +7,15 @@ from message_store.consumer import Subscription
 from transcribe import model
 from transcribe.handlers import handle_transcribe
 from transcribe.messages import COMMAND_CATEGORY
+from transcribe.upcasters import upcaster
 
 
 def subscriptions() -> list[Subscription]:
-    return [Subscription("transcribe", COMMAND_CATEGORY, {"Transcribe": handle_transcribe})]
+    return [
+        Subscription(
+            "transcribe", COMMAND_CATEGORY, upcaster.before({"Transcribe": handle_transcribe})
+        )
+    ]
 
 
 def check() -> None:

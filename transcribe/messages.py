@@ -2,6 +2,7 @@
 
 `Transcribe` arrives in `transcribe:command-{transcribeId}`; the outcome, `Transcribed` (with the
 transcript and a WebVTT captions file) or `TranscribeFailed`, goes to `transcribe-{transcribeId}`.
+A `Transcribed` written by the workshop's transcribe component has no captions: they are optional.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class Transcribed(MessageData):
     transcribe_id: str
     uri: str
     transcription: str = ""
-    captions_uri: str
+    captions_uri: str | None = None
     segments: list = field(default_factory=list)
     language: str = ""
 

@@ -28,6 +28,7 @@ from django.db import connection
 from psycopg.types.json import Jsonb
 
 from catalog import messages
+from catalog.upcasters import upcaster
 from message_store.contracts import MalformedMessageError
 from message_store.messages import Message
 from message_store.streams import stream_id
@@ -130,15 +131,20 @@ def project_cataloged(message: Message) -> Change:
     return _change(message, event.video_id, Status.CATALOGED)
 
 
-COMMAND_PROJECTORS: dict[str, Callable[[Message], Change]] = {"Catalog": project_catalog}
-EVENT_PROJECTORS: dict[str, Callable[[Message], Change]] = {
-    "Started": project_started,
-    "Transcoded": project_transcoded,
-    "TranscodeFailed": project_transcode_failed,
-    "Transcribed": project_transcribed,
-    "TranscribeFailed": project_transcribe_failed,
-    "Cataloged": project_cataloged,
-}
+COMMAND_PROJECTORS: dict[str, Callable[[Message], Change]] = upcaster.before(
+    {"Catalog": project_catalog}
+)
+EVENT_PROJECTORS: dict[str, Callable[[Message], Change]] = upcaster.before(
+    {
+        "Started": project_started,
+        "Transcoded": project_transcoded,
+        "TranscodeFailed": project_transcode_failed,
+        "Transcribed": project_transcribed,
+        "TranscribeFailed": project_transcribe_failed,
+        "Cataloged": project_cataloged,
+    }
+)
+"""Each projector sees the message in today's shape (`catalog.upcasters` runs first)."""
 PROJECTORS = {
     messages.COMMAND_CATEGORY: COMMAND_PROJECTORS,
     messages.CATEGORY: EVENT_PROJECTORS,
@@ -250,7 +256,7 @@ def _owner_id(value: str | None) -> int | None:
     return int(value)
 
 
-def _name(message: Message, uri: str) -> str:
+def _name(message: Message, uri: str | None) -> str:
     try:
         name = media.storage_name(uri)
     except media.UnsafeNameError as error:
@@ -260,14 +266,16 @@ def _name(message: Message, uri: str) -> str:
     return name
 
 
-def _duration(message: Message, seconds: float) -> float:
+def _duration(message: Message, seconds: float | None) -> float | None:
+    if seconds is None:
+        return None
     if not math.isfinite(seconds) or seconds < 0:
         raise MalformedMessageError(f"{message.type} {message.id}: bad duration {seconds!r}")
     return seconds
 
 
-def _size(message: Message, key: str, value: int) -> int:
-    if not 0 <= value <= _MAX_INT:
+def _size(message: Message, key: str, value: int | None) -> int | None:
+    if value is not None and not 0 <= value <= _MAX_INT:
         raise MalformedMessageError(f"{message.type} {message.id}: bad {key} {value!r}")
     return value
 

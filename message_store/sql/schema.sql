@@ -468,3 +468,170 @@ GRANT USAGE ON SCHEMA message_store TO message_store;
 GRANT SELECT, INSERT ON message_store.messages TO message_store;
 GRANT USAGE, SELECT ON SEQUENCE message_store.messages_global_position_seq TO message_store;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA message_store TO message_store;
+
+-- =============================================================================================
+-- Replies by origin, and Message DB's summary views
+-- (Message DB's own functions above keep their exact semantics.)
+-- =============================================================================================
+
+-- The category a reply is addressed to: that of its `correlationStreamName` (Message DB's
+-- vocabulary) or, when it has none, of its `originStreamName` (the workshop's, which sets no
+-- correlation). NULL when it names neither.
+CREATE OR REPLACE FUNCTION message_store.reply_category(metadata jsonb)
+RETURNS varchar AS $$
+  SELECT message_store.category(
+    coalesce(metadata->>'correlationStreamName', metadata->>'originStreamName'));
+$$ LANGUAGE sql IMMUTABLE PARALLEL SAFE;
+
+-- Serves get_category_replies as a range scan in global order: a subscriber to the replies of
+-- one origin reads none of the others. Partial: messages that reply to nothing are left out.
+CREATE INDEX IF NOT EXISTS messages_reply
+  ON message_store.messages (
+    message_store.category(stream_name),
+    message_store.reply_category(metadata),
+    global_position
+  )
+  WHERE message_store.reply_category(metadata) IS NOT NULL;
+
+-- Ours: the messages of `category` that reply to a stream of category `origin`, by
+-- correlationStreamName or, without one, by originStreamName; otherwise exactly as
+-- get_category_messages (position, batch size, consumer groups and their errors, read horizon).
+CREATE OR REPLACE FUNCTION message_store.get_category_replies(
+  category varchar,
+  origin varchar,
+  "position" bigint DEFAULT 1,
+  batch_size bigint DEFAULT 1000,
+  consumer_group_member bigint DEFAULT NULL,
+  consumer_group_size bigint DEFAULT NULL
+)
+RETURNS SETOF message_store.message AS $$
+DECLARE
+  _horizon bigint;
+BEGIN
+  IF NOT message_store.is_category(get_category_replies.category) THEN
+    RAISE EXCEPTION 'Must be a category: %', get_category_replies.category;
+  END IF;
+  IF origin IS NULL OR NOT message_store.is_category(origin) THEN
+    RAISE EXCEPTION 'Origin must be a category (Origin: %)', origin;
+  END IF;
+
+  "position" := coalesce("position", 1);
+  batch_size := coalesce(batch_size, 1000);
+
+  IF (consumer_group_member IS NULL) <> (consumer_group_size IS NULL) THEN
+    RAISE EXCEPTION
+      'Consumer group member and size must be specified (Consumer Group Member: %, Consumer Group Size: %)',
+      consumer_group_member, consumer_group_size;
+  END IF;
+  IF consumer_group_size < 1 THEN
+    RAISE EXCEPTION
+      'Consumer group size must not be less than 1 (Consumer Group Member: %, Consumer Group Size: %)',
+      consumer_group_member, consumer_group_size;
+  END IF;
+  IF consumer_group_member < 0 THEN
+    RAISE EXCEPTION
+      'Consumer group member must not be less than 0 (Consumer Group Member: %, Consumer Group Size: %)',
+      consumer_group_member, consumer_group_size;
+  END IF;
+  IF consumer_group_member >= consumer_group_size THEN
+    RAISE EXCEPTION
+      'Consumer group member must be less than the group size (Consumer Group Member: %, Consumer Group Size: %)',
+      consumer_group_member, consumer_group_size;
+  END IF;
+
+  IF "position" > message_store.last_drawn_position() THEN
+    RETURN;
+  END IF;
+  _horizon := message_store.read_horizon();
+
+  RETURN QUERY
+    SELECT m.id::varchar, m.stream_name::varchar, m.type::varchar, m.position::bigint,
+           m.global_position::bigint, m.data::varchar, m.metadata::varchar, m.time::timestamp
+      FROM message_store.messages m
+     WHERE message_store.category(m.stream_name) = get_category_replies.category
+       AND message_store.reply_category(m.metadata) = origin
+       AND message_store.reply_category(m.metadata) IS NOT NULL
+       AND m.global_position >= get_category_replies."position"
+       AND m.global_position <= _horizon
+       AND (consumer_group_size IS NULL
+            OR mod(abs(message_store.hash_64(message_store.cardinal_id(m.stream_name))),
+                   consumer_group_size) = consumer_group_member)
+     ORDER BY m.global_position ASC
+     LIMIT CASE WHEN batch_size = -1 THEN NULL ELSE batch_size END;
+END;
+$$ LANGUAGE plpgsql VOLATILE;
+
+GRANT EXECUTE ON FUNCTION message_store.reply_category(jsonb) TO message_store;
+GRANT EXECUTE ON FUNCTION
+  message_store.get_category_replies(varchar, varchar, bigint, bigint, bigint, bigint)
+  TO message_store;
+
+-- Message DB 1.3's summary views, with its columns (name, message_count bigint, percent
+-- numeric: the share of all messages, rounded to 2 places), order and grants, so that its
+-- print-*-summary.sh scripts and dashboards work unchanged. They count the whole table.
+CREATE OR REPLACE VIEW message_store.stream_summary AS
+  SELECT stream_name,
+         count(id) AS message_count,
+         round(count(id) / (SELECT count(id)::decimal FROM message_store.messages) * 100, 2)
+           AS percent
+    FROM message_store.messages
+   GROUP BY stream_name
+   ORDER BY stream_name;
+
+CREATE OR REPLACE VIEW message_store.type_summary AS
+  SELECT type,
+         count(id) AS message_count,
+         round(count(id) / (SELECT count(id)::decimal FROM message_store.messages) * 100, 2)
+           AS percent
+    FROM message_store.messages
+   GROUP BY type
+   ORDER BY type;
+
+CREATE OR REPLACE VIEW message_store.stream_type_summary AS
+  SELECT stream_name,
+         type,
+         count(id) AS message_count,
+         round(count(id) / (SELECT count(id)::decimal FROM message_store.messages) * 100, 2)
+           AS percent
+    FROM message_store.messages
+   GROUP BY stream_name, type
+   ORDER BY stream_name, type;
+
+CREATE OR REPLACE VIEW message_store.type_stream_summary AS
+  SELECT type,
+         stream_name,
+         count(id) AS message_count,
+         round(count(id) / (SELECT count(id)::decimal FROM message_store.messages) * 100, 2)
+           AS percent
+    FROM message_store.messages
+   GROUP BY type, stream_name
+   ORDER BY type, stream_name;
+
+CREATE OR REPLACE VIEW message_store.category_type_summary AS
+  SELECT message_store.category(stream_name) AS category,
+         type,
+         count(id) AS message_count,
+         round(count(id) / (SELECT count(id)::decimal FROM message_store.messages) * 100, 2)
+           AS percent
+    FROM message_store.messages
+   GROUP BY 1, type
+   ORDER BY 1, type;
+
+CREATE OR REPLACE VIEW message_store.type_category_summary AS
+  SELECT type,
+         message_store.category(stream_name) AS category,
+         count(id) AS message_count,
+         round(count(id) / (SELECT count(id)::decimal FROM message_store.messages) * 100, 2)
+           AS percent
+    FROM message_store.messages
+   GROUP BY type, 2
+   ORDER BY type, 2;
+
+GRANT SELECT ON
+  message_store.stream_summary,
+  message_store.type_summary,
+  message_store.stream_type_summary,
+  message_store.type_stream_summary,
+  message_store.category_type_summary,
+  message_store.type_category_summary
+  TO message_store;

@@ -120,7 +120,7 @@ def test_the_subscription_moves_past_replies_to_other_origins(store: MessageStor
     subscription = next(
         s for s in component.subscriptions() if s.subscriber_id == "catalog-transcode-events"
     )
-    assert subscription.correlation == "catalog"
+    assert subscription.origin == "catalog"
 
     handled = Consumer([subscription], store=store, settings=settings_example()).run(
         until_idle=True
