@@ -6,14 +6,21 @@ position advances past other components' jobs instead of stalling on them.
 
 import transcode.messages as transcode_messages
 import transcribe.messages as transcribe_messages
-from catalog import handlers, messages
+from catalog import handlers, messages, owner
 from message_store.consumer import Subscription
 
 
 def subscriptions() -> list[Subscription]:
     return [
         Subscription(
-            "catalog-commands", messages.COMMAND_CATEGORY, {"Catalog": handlers.handle_catalog}
+            "catalog-commands",
+            messages.COMMAND_CATEGORY,
+            {
+                "Catalog": handlers.handle_catalog,
+                "ChangeDetails": owner.handle_change_details,
+                "ChangeVisibility": owner.handle_change_visibility,
+                "Delete": owner.handle_delete,
+            },
         ),
         Subscription(
             "catalog-events",
@@ -22,6 +29,7 @@ def subscriptions() -> list[Subscription]:
                 "Started": handlers.handle_started,
                 "Transcoded": handlers.handle_transcoded,
                 "Transcribed": handlers.handle_transcribed,
+                "Deleted": owner.handle_deleted,
             },
         ),
         Subscription(

@@ -26,6 +26,7 @@ NOTIFY_CHANNEL = "message_store"
 DISABLE_NOTIFY = "SET message_store.notify = 'off'"
 DISABLE_NOTIFY_IN_TRANSACTION = "SET LOCAL message_store.notify = 'off'"
 NOTIFY = "SELECT pg_notify(%s, %s)"
+ERASE_STREAM = "SELECT message_store.erase_stream(%s, %s::varchar[])"
 
 
 # The admin's window on the store: each subscriber's last stored position, and how far behind.

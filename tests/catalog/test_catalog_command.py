@@ -27,6 +27,8 @@ def test_started_is_written(store: MessageStore) -> None:
         "uri": controls.SOURCE_URI,
         "title": controls.TITLE,
         "ownerId": controls.USER_ID,
+        "description": "",
+        "visibility": "public",
     }
     assert started.metadata["traceId"] == controls.TRACE_ID
     assert started.metadata["userId"] == controls.USER_ID

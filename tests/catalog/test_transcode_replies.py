@@ -41,6 +41,8 @@ def test_transcoded_is_copied_into_the_video_stream(store: MessageStore) -> None
         "durationSeconds": 12.5,
         "width": 640,
         "height": 360,
+        "playlistUri": None,
+        "renditions": [],
     }
     assert copy.metadata["traceId"] == controls.TRACE_ID
     assert copy.metadata["causationMessageStreamName"] == reply.stream_name

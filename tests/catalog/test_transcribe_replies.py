@@ -38,6 +38,8 @@ def test_transcoded_is_copied_into_the_video_stream(store: MessageStore) -> None
         "uri": controls.SOURCE_URI,
         "transcription": controls.TRANSCRIPT,
         "captionsUri": controls.CAPTIONS_URI,
+        "segments": [],
+        "language": None,
     }
     assert copy.metadata["traceId"] == controls.TRACE_ID
     assert copy.metadata["causationMessageStreamName"] == reply.stream_name

@@ -54,6 +54,8 @@ def test_a_video_is_stored_and_cataloged(logged_in, user, store, media_root, vid
         "videoId": video_id,
         "uri": f"uploads/{video_id}/original.mp4",
         "title": "My holiday",
+        "description": "",
+        "visibility": "public",
     }
     assert uuid.UUID(command.metadata["traceId"])
     assert command.metadata["userId"] == str(user.pk)
@@ -99,7 +101,7 @@ def test_hostile_file_names_are_never_used(logged_in, store, media_root, video_b
     assert command.data["uri"] == f"uploads/{video_id}/original.mp4"
     assert stored_files(media_root) == [media_root / "uploads" / video_id / "original.mp4"]
     assert "passwd" not in str(command.data)
-    assert "script" not in str(command.data)
+    assert "<script>" not in str(command.data)
 
 
 @pytest.mark.parametrize(
