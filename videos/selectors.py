@@ -2,32 +2,64 @@
 
 Right after an upload, the web app has written the `Catalog` command but the aggregator may not
 have written the row yet; such a video is shown as queued, built from the command itself.
+Lists and search show only public, ready videos; an owner sees all of theirs on their own page.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
 
 from catalog import messages
 from message_store.contracts import MalformedMessageError
 from message_store.runtime import get_store
-from videos.models import Video
+from videos.models import SEARCH_CONFIG, TranscriptCue, Video, clock
 
 PAGE_SIZE = 24
+SEARCH_PAGE_SIZE = 10
+MOMENTS_PER_VIDEO = 3
+MAX_QUERY_LENGTH = 200
+HIGHLIGHT_START, HIGHLIGHT_STOP = "\x02", "\x03"
+"""Marks around matched words in headlines; the aggregator keeps them out of stored text, and
+the `highlighted` template filter turns them into <mark> after escaping the rest."""
+
+_LONG_COLUMNS = ("transcript", "segments", "description")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
-def newest_videos() -> QuerySet[Video]:
-    """Every video, newest first, without the (long) transcript."""
-    return Video.objects.order_by("-created_at", "-id").defer("transcript")
+def listed_videos() -> QuerySet[Video]:
+    """Public, ready videos, newest first, without their long columns."""
+    return (
+        Video.objects.filter(status=Video.Status.CATALOGED, visibility=Video.Visibility.PUBLIC)
+        .select_related("owner")
+        .order_by("-created_at", "-id")
+        .defer(*_LONG_COLUMNS)
+    )
 
 
 def home_page(page_number: str | int | None, *, per_page: int = PAGE_SIZE) -> Page:
     """One page of the home list; a missing or bad page number gives the nearest valid page."""
-    return Paginator(newest_videos(), per_page).get_page(page_number)
+    return Paginator(listed_videos(), per_page).get_page(page_number)
+
+
+def owner_videos(user) -> QuerySet[Video]:
+    """Every video of `user` in every state but deleted, newest first."""
+    return (
+        Video.objects.filter(owner=user)
+        .exclude(status=Video.Status.DELETED)
+        .order_by("-created_at", "-id")
+        .defer("transcript", "segments")
+    )
 
 
 def find_video(video_id: uuid.UUID) -> Video | None:
@@ -37,15 +69,25 @@ def find_video(video_id: uuid.UUID) -> Video | None:
 
 
 def _queued_video(video_id: uuid.UUID) -> Video | None:
-    command = get_store().read_last(messages.command_stream(str(video_id)))
+    command = get_store().read_last(messages.command_stream(str(video_id)), "Catalog")
     if command is None:
         return None
     stand_in = Video(id=video_id, status=Video.Status.QUEUED, created_at=command.time)
+    owner = command.metadata.get("userId")
+    if isinstance(owner, str) and owner.isascii() and owner.isdigit():
+        stand_in.owner_id = int(owner)
     try:
-        stand_in.title = messages.Catalog.parse(command).title[: Video.TITLE_MAX_LENGTH]
+        catalog = messages.Catalog.parse(command)
     except MalformedMessageError:
         stand_in.status = Video.Status.FAILED
         stand_in.failure_reason = "The upload could not be cataloged: its request was malformed."
+        return stand_in
+    stand_in.title = catalog.title[: Video.TITLE_MAX_LENGTH]
+    stand_in.description = catalog.description[: Video.DESCRIPTION_MAX_LENGTH]
+    if catalog.visibility in Video.Visibility.values:
+        stand_in.visibility = catalog.visibility
+    else:
+        stand_in.visibility = Video.Visibility.PRIVATE
     return stand_in
 
 
@@ -61,4 +103,168 @@ def video_status(video: Video) -> dict[str, Any]:
         "ready": video.is_ready,
         "failed": video.is_failed,
         "reason": video.failure_reason,
+        "stalled": is_stalled(video),
     }
+
+
+def is_stalled(video: Video, *, now=None) -> bool:
+    """A step that has not moved for much longer than it should: the allowance is a fixed
+    grace plus a factor of the video's duration (settings), since work grows with length."""
+    if not video.is_processing:
+        return False
+    since = video.step_at or video.updated_at or video.created_at
+    if since is None:
+        return False
+    allowance = settings.PROCESSING_STALL_GRACE_SECONDS + settings.PROCESSING_STALL_FACTOR * (
+        video.duration_seconds or 0
+    )
+    return (now or timezone.now()) - since > timedelta(seconds=allowance)
+
+
+def media_owner(name: str) -> Video | None:
+    """The private or deleted video a stored file belongs to, if any (media protection).
+
+    A file belongs to a video when it is one of the names the video's row holds, or lies in
+    the folder of one of them (an HLS rendition beside its playlist, a poster beside the MP4).
+    """
+    folder = name.rsplit("/", 1)[0] + "/" if "/" in name else None
+    names = ("source_name", "video_name", "poster_name", "captions_name")
+    matches = Q()
+    for column in names:
+        matches |= Q(**{column: name})
+        if folder and folder.count("/") >= 2:
+            matches |= Q(**{f"{column}__startswith": folder})
+    protected = Q(visibility=Video.Visibility.PRIVATE) | Q(status=Video.Status.DELETED)
+    return Video.objects.filter(protected).filter(matches).only("id", "owner", "visibility").first()
+
+
+# Search -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Moment:
+    start: float
+    headline: str
+
+    @property
+    def at(self) -> int:
+        return int(self.start)
+
+    @property
+    def clock(self) -> str:
+        return clock(self.start)
+
+
+@dataclass
+class SearchResult:
+    video: Video
+    title: str
+    description: str
+    transcript: str
+    moments: list[Moment] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    query: str
+    page: Page | None
+    results: list[SearchResult]
+
+    @property
+    def count(self) -> int:
+        return self.page.paginator.count if self.page is not None else 0
+
+
+def search(text: str | None, page_number: str | int | None = None) -> SearchPage:
+    """Public, ready videos matching `text` (web search syntax: words, "a phrase", -not, or),
+    best first, with highlighted headlines and the moments of the transcript that match.
+
+    Any input is valid: an empty or malformed query finds nothing. Four queries, whatever the
+    number of videos: the count, the page, its headlines, its moments.
+    """
+    cleaned = clean_query(text)
+    if not cleaned:
+        return SearchPage(query="", page=None, results=[])
+    query = SearchQuery(cleaned, search_type="websearch", config=SEARCH_CONFIG)
+    matches = (
+        listed_videos()
+        .filter(search_vector=query)
+        .annotate(rank=SearchRank(F("search_vector"), query))
+        .order_by("-rank", "-created_at", "-id")
+    )
+    page = Paginator(matches, SEARCH_PAGE_SIZE).get_page(page_number)
+    videos = list(page.object_list)
+    if not videos:
+        return SearchPage(query=cleaned, page=page, results=[])
+    headlines = _headlines(videos, query)
+    moments = _moments(videos, query)
+    results = [
+        SearchResult(video=video, **headlines[video.id], moments=moments.get(video.id, []))
+        for video in videos
+    ]
+    return SearchPage(query=cleaned, page=page, results=results)
+
+
+def clean_query(text: str | None) -> str:
+    if not isinstance(text, str):
+        return ""
+    return " ".join(_CONTROL.sub(" ", text).split())[:MAX_QUERY_LENGTH]
+
+
+def _headline(column: str, query: SearchQuery, **options: Any) -> SearchHeadline:
+    return SearchHeadline(
+        column,
+        query,
+        config=SEARCH_CONFIG,
+        start_sel=HIGHLIGHT_START,
+        stop_sel=HIGHLIGHT_STOP,
+        **options,
+    )
+
+
+def _headlines(videos: list[Video], query: SearchQuery) -> dict[uuid.UUID, dict[str, str]]:
+    rows = (
+        Video.objects.filter(pk__in=[video.id for video in videos])
+        .annotate(
+            title_headline=_headline("title", query, highlight_all=True),
+            description_headline=_headline(
+                "description", query, max_words=35, min_words=15, max_fragments=2
+            ),
+            transcript_headline=_headline(
+                "transcript", query, max_words=30, min_words=12, max_fragments=2
+            ),
+        )
+        .values("id", "title_headline", "description_headline", "transcript_headline")
+    )
+    found = {}
+    for row in rows:
+        found[row["id"]] = {
+            "title": row["title_headline"],
+            "description": _if_marked(row["description_headline"]),
+            "transcript": _if_marked(row["transcript_headline"]),
+        }
+    return found
+
+
+def _if_marked(headline: str | None) -> str:
+    """A headline only when the query matched in it (otherwise it is just the first words)."""
+    return headline if headline and HIGHLIGHT_START in headline else ""
+
+
+def _moments(videos: list[Video], query: SearchQuery) -> dict[uuid.UUID, list[Moment]]:
+    """Up to MOMENTS_PER_VIDEO matching cues per video, in the order they are spoken."""
+    cues = (
+        TranscriptCue.objects.filter(video_id__in=[video.id for video in videos])
+        .filter(search_vector=query)
+        .annotate(
+            headline=_headline("text", query, highlight_all=True),
+            nth=Window(RowNumber(), partition_by=[F("video_id")], order_by=[F("start").asc()]),
+        )
+        .filter(nth__lte=MOMENTS_PER_VIDEO)
+        .order_by("video_id", "start")
+        .values("video_id", "start", "headline")
+    )
+    found: dict[uuid.UUID, list[Moment]] = {}
+    for cue in cues:
+        found.setdefault(cue["video_id"], []).append(Moment(cue["start"], cue["headline"]))
+    return found

@@ -23,6 +23,8 @@ from django.utils._os import safe_join
 from django.views import static
 from django.views.decorators.http import require_safe
 
+from videos import selectors
+
 mimetypes.add_type("text/vtt", ".vtt")
 
 _RANGE = re.compile(r"^bytes=(?P<start>\d*)-(?P<end>\d*)$")
@@ -36,9 +38,17 @@ def serves_local_storage() -> bool:
 @require_safe
 def media(request: HttpRequest, path: str, document_root: str | Path | None = None) -> HttpResponse:
     """A file under `document_root` (default MEDIA_ROOT, read per request), whole (through
-    django.views.static.serve) or one byte range."""
+    django.views.static.serve) or one byte range.
+
+    The files of a private video are served only to its owner and staff (the browser sends
+    the session cookie with every media request, HLS segments included); anyone else gets a
+    404, as for the video's page. Object storage does the same with presigned URLs.
+    """
     document_root = document_root or settings.MEDIA_ROOT
     file_path = _existing_file(document_root, path)
+    owner = selectors.media_owner(path)
+    if owner is not None and (owner.is_deleted or not owner.is_managed_by(request.user)):
+        raise Http404("No such file.")
     match = _RANGE.match(request.headers.get("Range", "").strip())
     if not match or not (match["start"] or match["end"]):
         response = static.serve(request, path, document_root=str(document_root))
