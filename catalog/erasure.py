@@ -75,26 +75,20 @@ def erase_video(store: MessageStore, video_id: str, file_names: Iterable[str]) -
 def remove_files(names: Iterable[str]) -> int:
     """Delete each named file, and the folder of each (with everything in it); return how many
     files were removed. Names that are URLs or leave the storage are skipped."""
-    targets: list[str] = []
-    for name in names:
-        if not _is_storage_name(name):
-            continue
-        targets.append(name)
-        folder = posixpath.dirname(name)
-        if folder.count("/") >= 1:  # a video's own folder, never a shared one like `captions`
-            targets.append(folder)
-    removed = 0
-    for target in dict.fromkeys(targets):
-        removed += _remove(target)
-    return removed
+    files = [name for name in names if _is_storage_name(name)]
+    folders = [
+        folder
+        for folder in map(posixpath.dirname, files)
+        if folder.count("/") >= 1  # a video's own folder, never a shared one like `captions`
+    ]
+    return sum(_remove(target) for target in dict.fromkeys([*folders, *files]))
 
 
 def _remove(name: str) -> int:
+    """Remove a file, or a folder with everything in it; return how many files went."""
     try:
         folders, files = default_storage.listdir(name)
     except (FileNotFoundError, NotADirectoryError, SuspiciousFileOperation):
-        folders, files = [], None
-    if files is None or not (folders or files):
         return _remove_file(name)
     removed = sum(_remove(posixpath.join(name, folder)) for folder in folders)
     removed += sum(_remove_file(posixpath.join(name, file)) for file in files)

@@ -46,7 +46,8 @@ WITH latest AS (
 )
 SELECT p.subscriber_id, p.position, p.time,
        (SELECT count(*) FROM message_store.messages m
-         WHERE m.global_position > coalesce(p.position, 0)) AS lag
+         WHERE m.global_position > coalesce(p.position, 0)
+           AND message_store.category(m.stream_name) <> %(category)s) AS lag
 FROM positions p
 ORDER BY p.subscriber_id
 """
