@@ -506,7 +506,7 @@ BEGIN
                          to_char(clock_timestamp() AT TIME ZONE 'utc',
                                  'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
    WHERE m.stream_name = erase_stream.stream_name
-     AND NOT (jsonb_typeof(m.metadata) = 'object' AND m.metadata ? 'erasedAt')
+     AND NOT coalesce(jsonb_typeof(m.metadata) = 'object' AND m.metadata ? 'erasedAt', false)
      AND (jsonb_typeof(m.data) IS DISTINCT FROM 'object'
           OR EXISTS (SELECT 1 FROM jsonb_object_keys(m.data) k
                       WHERE k <> ALL (coalesce(erase_stream.keep, '{}'))));
