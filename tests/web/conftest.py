@@ -71,3 +71,18 @@ def make_video(**fields) -> Video:
         "last_global_position": position,
     }
     return Video.objects.create(**{**defaults, **fields})
+
+
+@pytest.fixture
+def other_user(django_user_model):
+    return django_user_model.objects.create_user("bob", password=PASSWORD)
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    return django_user_model.objects.create_user("moderator", password=PASSWORD, is_staff=True)
+
+
+def commands_of(store, video_id) -> list:
+    """The commands written to a video's command stream, oldest first."""
+    return list(store.read_stream(f"catalog:command-{video_id}"))
