@@ -201,10 +201,15 @@ class Video(models.Model):
     def cues(self) -> list[dict]:
         """The transcript's cues for the page, each with its start in whole seconds."""
         return [
-            {**cue, "at": int(cue["start"]), "clock": clock(cue["start"])}
+            {**cue, "t": seconds_param(cue["start"]), "clock": clock(cue["start"])}
             for cue in self.segments or []
             if isinstance(cue, dict) and isinstance(cue.get("start"), int | float)
         ]
+
+
+def seconds_param(seconds: float) -> str:
+    """Seconds as a short number for a URL or an attribute: `12.5`, `2`, `3.125`."""
+    return f"{round(seconds, 3):g}"
 
 
 def clock(seconds: float) -> str:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from catalog import messages
 from message_store.contracts import MalformedMessageError
 from message_store.runtime import get_store
-from videos.models import SEARCH_CONFIG, TranscriptCue, Video, clock
+from videos.models import SEARCH_CONFIG, TranscriptCue, Video, clock, seconds_param
 
 PAGE_SIZE = 24
 SEARCH_PAGE_SIZE = 10
@@ -147,8 +147,9 @@ class Moment:
     headline: str
 
     @property
-    def at(self) -> int:
-        return int(self.start)
+    def t(self) -> str:
+        """The start as the `?t=` of a link: `12.5`, `2`."""
+        return seconds_param(self.start)
 
     @property
     def clock(self) -> str:
