@@ -125,17 +125,19 @@ def media_owner(name: str) -> Video | None:
     """The private or deleted video a stored file belongs to, if any (media protection).
 
     A file belongs to a video when it is one of the names the video's row holds, or lies in
-    the folder of one of them (an HLS rendition beside its playlist, a poster beside the MP4).
+    the folder of one of them, however deep (an HLS segment below its rendition's playlist, a
+    poster beside the MP4). Shared top folders (`captions/`) only match by exact name.
     """
-    folder = name.rsplit("/", 1)[0] + "/" if "/" in name else None
-    names = ("source_name", "video_name", "poster_name", "captions_name")
+    parts = name.split("/")
+    folders = ["/".join(parts[:depth]) + "/" for depth in range(2, len(parts))]
     matches = Q()
-    for column in names:
+    for column in ("source_name", "video_name", "poster_name", "captions_name"):
         matches |= Q(**{column: name})
-        if folder and folder.count("/") >= 2:
-            matches |= Q(**{f"{column}__startswith": folder})
+        for folder in folders:
+            matches |= Q(**{f"{column}__regex": f"^{re.escape(folder)}[^/]+$"})
     protected = Q(visibility=Video.Visibility.PRIVATE) | Q(status=Video.Status.DELETED)
-    return Video.objects.filter(protected).filter(matches).only("id", "owner", "visibility").first()
+    fields = ("id", "owner", "visibility", "status")
+    return Video.objects.filter(protected).filter(matches).only(*fields).first()
 
 
 # Search -------------------------------------------------------------------------------------
