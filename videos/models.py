@@ -108,11 +108,7 @@ class Video(models.Model):
                 name="video_listed_newest",
                 condition=models.Q(status="cataloged", visibility="public"),
             ),
-            GinIndex(
-                fields=["search_vector"],
-                name="video_search",
-                condition=models.Q(status="cataloged", visibility="public"),
-            ),
+            GinIndex(fields=["search_vector"], name="video_search"),
         ]
 
     def __str__(self) -> str:

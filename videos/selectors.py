@@ -16,7 +16,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Q, QuerySet, Window
+from django.db import connection, transaction
+from django.db.models import F, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -27,6 +28,13 @@ from videos.models import SEARCH_CONFIG, TranscriptCue, Video, clock, seconds_pa
 
 PAGE_SIZE = 24
 SEARCH_PAGE_SIZE = 10
+SEARCH_CANDIDATES = 500
+"""At most this many matches (the newest) are ranked and paged through."""
+PREFER_THE_SEARCH_INDEX = "SET LOCAL enable_seqscan = off"
+"""PostgreSQL's planner does not count the cost of reading each row's TOASTed search vector,
+so for a phrase or a fairly common word it may scan every row and read every vector (70 ms at
+10,000 videos) where the GIN index finds the few candidates in 1 ms. Within the search's
+transaction only."""
 MOMENTS_PER_VIDEO = 3
 MAX_QUERY_LENGTH = 200
 HIGHLIGHT_START, HIGHLIGHT_STOP = "\x02", "\x03"
@@ -177,25 +185,46 @@ class SearchPage:
     def count(self) -> int:
         return self.page.paginator.count if self.page is not None else 0
 
+    @property
+    def capped(self) -> bool:
+        """More videos match than are ranked (see SEARCH_CANDIDATES)."""
+        return self.count >= SEARCH_CANDIDATES
+
 
 def search(text: str | None, page_number: str | int | None = None) -> SearchPage:
     """Public, ready videos matching `text` (web search syntax: words, "a phrase", -not, or),
     best first, with highlighted headlines and the moments of the transcript that match.
 
-    Any input is valid: an empty or malformed query finds nothing. Four queries, whatever the
-    number of videos: the count, the page, its headlines, its moments.
+    Any input is valid: an empty or malformed query finds nothing. Five queries, whatever the
+    number of videos: the planner setting below, the count, the page, its headlines, its
+    moments. Ranking reads each
+    candidate's whole search vector, so a word said in thousands of videos is ranked among its
+    newest SEARCH_CANDIDATES matches, which keeps a search fast however large the catalog.
     """
     cleaned = clean_query(text)
     if not cleaned:
         return SearchPage(query="", page=None, results=[])
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(PREFER_THE_SEARCH_INDEX)
+        return _search(cleaned, page_number)
+
+
+def _search(cleaned: str, page_number: str | int | None) -> SearchPage:
     query = SearchQuery(cleaned, search_type="websearch", config=SEARCH_CONFIG)
-    matches = (
+    candidates = (
         listed_videos()
         .filter(search_vector=query)
+        .order_by("-created_at", "-id")
+        .values("id")[:SEARCH_CANDIDATES]
+    )
+    ranked = (
+        listed_videos()
+        .filter(id__in=Subquery(candidates))
         .annotate(rank=SearchRank(F("search_vector"), query))
         .order_by("-rank", "-created_at", "-id")
     )
-    page = Paginator(matches, SEARCH_PAGE_SIZE).get_page(page_number)
+    page = Paginator(ranked, SEARCH_PAGE_SIZE).get_page(page_number)
     videos = list(page.object_list)
     if not videos:
         return SearchPage(query=cleaned, page=page, results=[])

@@ -140,7 +140,7 @@ def test_queries_do_not_grow_with_the_catalog(client):
     with CaptureQueriesContext(connection) as many:
         client.get("/search/", {"q": "plants"})
 
-    assert len(many) == len(few) == 4
+    assert len(many) == len(few) <= 7  # with the transaction around the planner setting
 
 
 def test_every_page_has_a_search_box(client):

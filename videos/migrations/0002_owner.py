@@ -174,9 +174,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="video",
             index=django.contrib.postgres.indexes.GinIndex(
-                condition=models.Q(("status", "cataloged"), ("visibility", "public")),
-                fields=["search_vector"],
-                name="video_search",
+                fields=["search_vector"], name="video_search"
             ),
         ),
         migrations.AddField(
