@@ -174,11 +174,16 @@ class Speech:
         return " ".join(segment["text"] for segment in segments), segments
 
     def search_words(self) -> SearchWords:
-        """A common word (in most transcripts), a rare one (in a few) and a two-word phrase."""
+        """A common word (in most transcripts), a rare one (in a few) and a two-word phrase,
+        each said in the videos made so far (so that they match with few videos too)."""
         from django.db import connection
 
         ranked = [word for word in self.vocabulary[:400] if _lexeme(connection, word)]
-        rare = [word for word in self.vocabulary[2500:] if _lexeme(connection, word)]
+        rare = [
+            word
+            for word in self.vocabulary[2500:]
+            if word in self.used and _lexeme(connection, word)
+        ]
         text = self.last_segments[0]["text"].rstrip(".").lower().split()
         pair = next(
             (a, b)

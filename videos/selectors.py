@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import F, Q, QuerySet, Subquery, Window
+from django.db.models import Case, F, Q, QuerySet, Subquery, TextField, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -228,13 +228,17 @@ def _search(cleaned: str, page_number: str | int | None) -> SearchPage:
     videos = list(page.object_list)
     if not videos:
         return SearchPage(query=cleaned, page=page, results=[])
-    headlines = _headlines(videos, query)
     moments = _moments(videos, query)
+    headlines = _headlines(videos, query, without_moments=set(_ids(videos)) - set(moments))
     results = [
         SearchResult(video=video, **headlines[video.id], moments=moments.get(video.id, []))
         for video in videos
     ]
     return SearchPage(query=cleaned, page=page, results=results)
+
+
+def _ids(videos: list[Video]) -> list[uuid.UUID]:
+    return [video.id for video in videos]
 
 
 def clean_query(text: str | None) -> str:
@@ -254,16 +258,24 @@ def _headline(column: str, query: SearchQuery, **options: Any) -> SearchHeadline
     )
 
 
-def _headlines(videos: list[Video], query: SearchQuery) -> dict[uuid.UUID, dict[str, str]]:
+def _headlines(
+    videos: list[Video], query: SearchQuery, *, without_moments: set[uuid.UUID]
+) -> dict[uuid.UUID, dict[str, str]]:
+    """Highlighted title and description of each video, and a highlighted piece of the
+    transcript for a video whose matching words are in no single cue (a phrase across two
+    cues, or a transcript without timed cues)."""
+    transcript = _headline("transcript", query, max_words=30, min_words=12, max_fragments=2)
     rows = (
-        Video.objects.filter(pk__in=[video.id for video in videos])
+        Video.objects.filter(pk__in=_ids(videos))
         .annotate(
             title_headline=_headline("title", query, highlight_all=True),
             description_headline=_headline(
                 "description", query, max_words=35, min_words=15, max_fragments=2
             ),
-            transcript_headline=_headline(
-                "transcript", query, max_words=30, min_words=12, max_fragments=2
+            transcript_headline=Case(
+                When(pk__in=list(without_moments), then=transcript),
+                default=Value(""),
+                output_field=TextField(),
             ),
         )
         .values("id", "title_headline", "description_headline", "transcript_headline")
@@ -284,15 +296,19 @@ def _if_marked(headline: str | None) -> str:
 
 
 def _moments(videos: list[Video], query: SearchQuery) -> dict[uuid.UUID, list[Moment]]:
-    """Up to MOMENTS_PER_VIDEO matching cues per video, in the order they are spoken."""
-    cues = (
-        TranscriptCue.objects.filter(video_id__in=[video.id for video in videos])
-        .filter(search_vector=query)
+    """Up to MOMENTS_PER_VIDEO matching cues per video, in the order they are spoken; only
+    those are highlighted (a common word matches many cues)."""
+    first_matches = (
+        TranscriptCue.objects.filter(video_id__in=_ids(videos), search_vector=query)
         .annotate(
-            headline=_headline("text", query, highlight_all=True),
-            nth=Window(RowNumber(), partition_by=[F("video_id")], order_by=[F("start").asc()]),
+            nth=Window(RowNumber(), partition_by=[F("video_id")], order_by=[F("start").asc()])
         )
         .filter(nth__lte=MOMENTS_PER_VIDEO)
+        .values("pk")
+    )
+    cues = (
+        TranscriptCue.objects.filter(pk__in=Subquery(first_matches))
+        .annotate(headline=_headline("text", query, highlight_all=True))
         .order_by("video_id", "start")
         .values("video_id", "start", "headline")
     )

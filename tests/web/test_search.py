@@ -148,3 +148,23 @@ def test_every_page_has_a_search_box(client):
 
     assert 'id="site-search"' in html
     assert 'action="/search/"' in html
+
+
+def test_words_said_across_two_cues_show_a_piece_of_the_transcript(client):
+    plants_video()
+
+    response = client.get("/search/", {"q": '"plants in the kitchen"'})
+
+    [result] = response.context["search"].results
+    assert result.moments == []
+    assert "<mark>kitchen</mark>" in response.content.decode()
+    assert "Said:" in response.content.decode()
+
+
+def test_a_common_word_shows_at_most_three_moments_per_video(client):
+    cues = [{"start": float(n), "end": n + 0.5, "text": f"plants number {n}"} for n in range(8)]
+    make_video(title="Many", transcript=" ".join(c["text"] for c in cues), segments=cues)
+
+    [result] = client.get("/search/", {"q": "plants"}).context["search"].results
+
+    assert [moment.start for moment in result.moments] == [0.0, 1.0, 2.0]
