@@ -32,6 +32,8 @@ NEW_STREAM = -1
 def handle_catalog(message: Message, *, store: MessageStore) -> None:
     command = messages.Catalog.parse(message)
     require_stream_id(message, command.video_id)
+    if command.visibility not in messages.VISIBILITIES:
+        raise MalformedMessageError(f"Catalog {message.id}: visibility {command.visibility!r}")
     stream = messages.entity_stream(command.video_id)
     video, version = store.fetch(stream, projection)
     if video.started:
