@@ -23,7 +23,6 @@ class Video:
     cataloged: bool = False
     failed: bool = False
     owner_id: str | None = None
-    visibility: str | None = None
     deleted: bool = False
     erased: bool = False
     files: tuple[str, ...] = ()
@@ -51,13 +50,11 @@ def _with_files(video: Video, message: Message, *keys: str) -> Video:
 
 def _started(video: Video, message: Message) -> Video:
     owner = message.data.get("ownerId")
-    visibility = message.data.get("visibility")
     video = replace(
         video,
         started=True,
         source_uri=message.data.get("uri"),
         owner_id=owner if isinstance(owner, str) and owner else None,
-        visibility=visibility if isinstance(visibility, str) else video.visibility,
     )
     return _with_files(video, message, "uri")
 
@@ -71,11 +68,6 @@ def _transcribed(video: Video, message: Message) -> Video:
     return _with_files(replace(video, transcribed=True), message, "captionsUri")
 
 
-def _visibility_changed(video: Video, message: Message) -> Video:
-    visibility = message.data.get("visibility")
-    return replace(video, visibility=visibility if isinstance(visibility, str) else None)
-
-
 projection = Projection(
     initial=Video,
     handlers={
@@ -85,7 +77,6 @@ projection = Projection(
         "Transcribed": _transcribed,
         "TranscribeFailed": lambda video, _m: replace(video, failed=True),
         "Cataloged": lambda video, _m: replace(video, cataloged=True),
-        "VisibilityChanged": _visibility_changed,
         "Deleted": lambda video, _m: replace(video, deleted=True),
         "Erased": lambda video, _m: replace(video, erased=True),
     },

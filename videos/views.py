@@ -7,6 +7,7 @@ edit, hide or delete a video (403 for anyone else who can see it).
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import uuid
@@ -122,12 +123,28 @@ def _upload_page(
     return render(request, "videos/upload.html", context, status=status)
 
 
+def video_page(*, managed: bool = False):
+    """Views of one video get it found, or answer for it: 404 for an unknown id or a private
+    video of someone else, 410 for a deleted one, and with `managed` 403 for anyone but its
+    owner and staff."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, video_id: uuid.UUID) -> HttpResponse:
+            try:
+                found = (_managed_video if managed else _visible_video)(request, video_id)
+            except VideoGone:
+                return render(request, "videos/deleted.html", status=410)
+            return view(request, found)
+
+        return wrapper
+
+    return decorate
+
+
 @require_GET
-def video(request: HttpRequest, video_id: uuid.UUID) -> HttpResponse:
-    try:
-        found = _visible_video(request, video_id)
-    except VideoGone:
-        return _gone(request)
+@video_page()
+def video(request: HttpRequest, found: Video) -> HttpResponse:
     context = {
         "video": found,
         "status": selectors.video_status(found),
@@ -167,11 +184,8 @@ def video_status(request: HttpRequest, video_id: str) -> JsonResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit(request: HttpRequest, video_id: uuid.UUID) -> HttpResponse:
-    try:
-        found = _managed_video(request, video_id)
-    except VideoGone:
-        return _gone(request)
+@video_page(managed=True)
+def edit(request: HttpRequest, found: Video) -> HttpResponse:
     initial = {
         "title": found.title,
         "description": found.description,
@@ -214,11 +228,8 @@ def _edit_page(
 
 @login_required
 @require_POST
-def change_visibility(request: HttpRequest, video_id: uuid.UUID) -> HttpResponse:
-    try:
-        found = _managed_video(request, video_id)
-    except VideoGone:
-        return _gone(request)
+@video_page(managed=True)
+def change_visibility(request: HttpRequest, found: Video) -> HttpResponse:
     form = VisibilityForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Please choose public, unlisted or private.")
@@ -241,11 +252,8 @@ def change_visibility(request: HttpRequest, video_id: uuid.UUID) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def delete(request: HttpRequest, video_id: uuid.UUID) -> HttpResponse:
-    try:
-        found = _managed_video(request, video_id)
-    except VideoGone:
-        return _gone(request)
+@video_page(managed=True)
+def delete(request: HttpRequest, found: Video) -> HttpResponse:
     if request.method == "POST":
         try:
             services.video_delete(
@@ -275,10 +283,6 @@ def _managed_video(request: HttpRequest, video_id: uuid.UUID) -> Video:
     if not found.is_managed_by(request.user):
         raise PermissionDenied("Only the video's owner may do this.")
     return found
-
-
-def _gone(request: HttpRequest) -> HttpResponse:
-    return render(request, "videos/deleted.html", status=410)
 
 
 def _start_seconds(value: str | None) -> float:
