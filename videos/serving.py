@@ -9,6 +9,7 @@ seek in a video by asking for ranges; paths are confined to the folder by `safe_
 from __future__ import annotations
 
 import mimetypes
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,7 +47,7 @@ def media(request: HttpRequest, path: str, document_root: str | Path | None = No
     """
     document_root = document_root or settings.MEDIA_ROOT
     file_path = _existing_file(document_root, path)
-    owner = selectors.media_owner(path)
+    owner = selectors.media_owner(_storage_name(file_path, document_root))
     if owner is not None and (owner.is_deleted or not owner.is_managed_by(request.user)):
         raise Http404("No such file.")
     match = _RANGE.match(request.headers.get("Range", "").strip())
@@ -80,6 +81,11 @@ def _existing_file(document_root: str | Path, path: str) -> Path:
     if not full.is_file():
         raise Http404("No such file.")
     return full
+
+
+def _storage_name(file_path: Path, document_root: str | Path) -> str:
+    """The file's name in the storage, however the URL spelled it (`a//b`, `a/./b`)."""
+    return Path(os.path.relpath(file_path, os.path.abspath(document_root))).as_posix()
 
 
 def _span(start: str, end: str, size: int) -> tuple[int, int] | None:

@@ -166,6 +166,9 @@ def test_status_json_is_a_404_for_others(client, other_user, private):
     "name",
     [
         "videos/private1/web.mp4",
+        "videos/private1/./web.mp4",
+        "videos//private1/web.mp4",
+        "videos/public1/../private1/web.mp4",
         "videos/private1/poster.jpg",
         "captions/private1.vtt",
         "videos/private1/hls/360p/segment0.m4s",
