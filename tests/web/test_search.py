@@ -168,3 +168,15 @@ def test_a_common_word_shows_at_most_three_moments_per_video(client):
     [result] = client.get("/search/", {"q": "plants"}).context["search"].results
 
     assert [moment.start for moment in result.moments] == [0.0, 1.0, 2.0]
+
+
+@pytest.mark.parametrize(("page", "expected"), [("abc", 1), ("0", 1), ("999", 2), ("-1", 1)])
+def test_a_bad_page_number_gives_a_valid_page(client, page, expected):
+    for number in range(SEARCH_PAGE_SIZE + 1):
+        make_video(title=f"Plants {number}")
+
+    response = client.get("/search/", {"q": "plants", "page": page})
+
+    assert response.status_code == 200
+    assert response.context["search"].page.number == expected
+    assert found(response)
