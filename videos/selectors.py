@@ -264,7 +264,7 @@ def _page_number(value: str | int | None) -> int:
         number = int(value or 1)
     except (TypeError, ValueError):
         return 1
-    return number if 1 <= number <= SEARCH_CANDIDATES else 1
+    return min(max(number, 1), math.ceil(SEARCH_CANDIDATES / SEARCH_PAGE_SIZE))
 
 
 def _page_of(ranked: QuerySet[Video], number: int) -> list[Video]:
