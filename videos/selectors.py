@@ -200,8 +200,8 @@ def search(text: str | None, page_number: str | int | None = None) -> SearchPage
     best first, with highlighted headlines and the moments of the transcript that match.
 
     Any input is valid: an empty or malformed query finds nothing. Three queries, whatever the
-    number of videos: the planner setting below, the page (with the number of matches and the
-    headlines), its moments; a fourth only for a page whose matches are in no single cue.
+    number of videos: the planner settings below, the page (with the number of matches and the
+    headlines), its moments.
     Ranking reads each candidate's whole search vector, so a word said in thousands of videos
     is ranked among its newest SEARCH_CANDIDATES matches, which keeps a search fast however
     large the catalog.
@@ -233,6 +233,9 @@ def _search(cleaned: str, page_number: str | int | None) -> SearchPage:
             description_headline=_headline(
                 "description", query, max_words=35, min_words=15, max_fragments=2
             ),
+            transcript_headline=_headline(
+                "transcript", query, max_words=30, min_words=12, max_fragments=2
+            ),
         )
         .order_by("-rank", "-created_at", "-id")
     )
@@ -245,13 +248,12 @@ def _search(cleaned: str, page_number: str | int | None) -> SearchPage:
     paginator.count = videos[0].matches if videos else 0
     page = Page(videos, number, paginator)
     moments = _moments(videos, query)
-    transcripts = _transcript_headlines([v.id for v in videos if v.id not in moments], query)
     results = [
         SearchResult(
             video=video,
             title=video.title_headline,
             description=_if_marked(video.description_headline),
-            transcript=transcripts.get(video.id, ""),
+            transcript=_if_marked(video.transcript_headline),
             moments=moments.get(video.id, []),
         )
         for video in videos
@@ -286,21 +288,6 @@ def _headline(column: str, query: SearchQuery, **options: Any) -> SearchHeadline
         stop_sel=HIGHLIGHT_STOP,
         **options,
     )
-
-
-def _transcript_headlines(ids: list[uuid.UUID], query: SearchQuery) -> dict[uuid.UUID, str]:
-    """A highlighted piece of the transcript, for videos whose matching words are in no single
-    cue (a phrase said across two cues, or a transcript without timed cues)."""
-    if not ids:
-        return {}
-    rows = (
-        Video.objects.filter(pk__in=ids)
-        .annotate(
-            headline=_headline("transcript", query, max_words=30, min_words=12, max_fragments=2)
-        )
-        .values_list("id", "headline")
-    )
-    return {video_id: _if_marked(headline) for video_id, headline in rows}
 
 
 def _if_marked(headline: str | None) -> str:
