@@ -11,7 +11,7 @@ import transcode.messages as transcode_messages
 import transcode.upcasters as transcode_upcasters
 import transcribe.messages as transcribe_messages
 import transcribe.upcasters as transcribe_upcasters
-from catalog import handlers, messages
+from catalog import handlers, messages, owner
 from catalog.upcasters import upcaster
 from message_store.consumer import Subscription
 
@@ -21,7 +21,14 @@ def subscriptions() -> list[Subscription]:
         Subscription(
             "catalog-commands",
             messages.COMMAND_CATEGORY,
-            upcaster.before({"Catalog": handlers.handle_catalog}),
+            upcaster.before(
+                {
+                    "Catalog": handlers.handle_catalog,
+                    "ChangeDetails": owner.handle_change_details,
+                    "ChangeVisibility": owner.handle_change_visibility,
+                    "Delete": owner.handle_delete,
+                }
+            ),
         ),
         Subscription(
             "catalog-events",
@@ -31,6 +38,7 @@ def subscriptions() -> list[Subscription]:
                     "Started": handlers.handle_started,
                     "Transcoded": handlers.handle_transcoded,
                     "Transcribed": handlers.handle_transcribed,
+                    "Deleted": owner.handle_deleted,
                 }
             ),
         ),

@@ -13,8 +13,8 @@ import logging
 
 import transcode.messages as transcode_messages
 import transcribe.messages as transcribe_messages
-from catalog import messages
-from catalog.projection import projection
+from catalog import erasure, messages
+from catalog.projection import file_names, projection
 from message_store.contracts import MalformedMessageError
 from message_store.handling import emit, require_stream_id
 from message_store.messages import Message
@@ -32,6 +32,8 @@ NEW_STREAM = -1
 def handle_catalog(message: Message, *, store: MessageStore) -> None:
     command = messages.Catalog.parse(message)
     require_stream_id(message, command.video_id)
+    if command.visibility not in messages.VISIBILITIES:
+        raise MalformedMessageError(f"Catalog {message.id}: visibility {command.visibility!r}")
     stream = messages.entity_stream(command.video_id)
     video, version = store.fetch(stream, projection)
     if video.started:
@@ -43,6 +45,8 @@ def handle_catalog(message: Message, *, store: MessageStore) -> None:
         uri=command.uri,
         title=command.title,
         owner_id=owner if isinstance(owner, str) and owner else None,
+        description=command.description,
+        visibility=command.visibility,
     )
     emit(store, message, stream, started, expected_version=version)
 
@@ -135,12 +139,23 @@ def _origin_video(message: Message) -> tuple[str, str] | None:
 
 
 def _copy_outcome(message: Message, store: MessageStore, step: str, make_event) -> None:
-    """Copy a job's outcome into the video's stream, unless that step is already recorded."""
+    """Copy a job's outcome into the video's stream, unless that step is already recorded.
+
+    The outcome of a job that was still running when its video was deleted is never copied:
+    erasure runs again instead, so the files the job wrote and its streams go too.
+    """
     found = _origin_video(message)
     if found is None:
         return
     stream, video_id = found
     video, version = store.fetch(stream, projection)
+    if video.deleted:
+        logger.info("late %s for deleted video %s: erasing it", message.type, video_id)
+        late_files = file_names(
+            message.data, "transcodedUri", "posterUri", "playlistUri", "captionsUri"
+        )
+        erasure.erase_video(store, video_id, [*video.files, *late_files])
+        return
     if video.finished or getattr(video, step):
         return
     emit(store, message, stream, make_event(video_id), expected_version=version)

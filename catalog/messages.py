@@ -4,6 +4,10 @@ The web app writes `Catalog` to `catalog:command-{videoId}`. Everything else liv
 own stream `catalog-{videoId}`: `Started`, then copies of the outcomes of the jobs it started
 (`Transcoded` / `TranscodeFailed`, `Transcribed` / `TranscribeFailed`), then `Cataloged`.
 Job ids derive from the video id, so reprocessing never starts a second job.
+
+The owner's commands share the command stream: `ChangeDetails`, `ChangeVisibility` and `Delete`.
+The catalog answers each with an event (`DetailsChanged`, `VisibilityChanged`, `Deleted`) or
+with `CommandRefused`; after `Deleted` it erases the video and records `Erased`.
 """
 
 from __future__ import annotations
@@ -36,6 +40,13 @@ def transcribe_id(video_id: str) -> str:
     return derived_id("transcribe", video_id)
 
 
+TITLE_MAX_LENGTH = 200
+DESCRIPTION_MAX_LENGTH = 5000
+PUBLIC, UNLISTED, PRIVATE = "public", "unlisted", "private"
+VISIBILITIES = (PUBLIC, UNLISTED, PRIVATE)
+"""public: listed and searchable; unlisted: anyone with the link; private: owner and staff."""
+
+
 class _VideoSource(MessageData):
     """`Catalog` and `Started` name a video and its upload: both are checked as they are read
     (`catalog.checks`), so a bad id or source is parked before any job starts."""
@@ -58,6 +69,8 @@ class Catalog(_VideoSource):
     video_id: str
     uri: str
     title: str = ""
+    description: str = ""
+    visibility: str = PUBLIC
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,6 +79,8 @@ class Started(_VideoSource):
     uri: str
     title: str = ""
     owner_id: str | None = None
+    description: str = ""
+    visibility: str = PUBLIC
 
 
 # The copies of the jobs' outcomes. What the workshop's jobs do not report (a poster, a size,
@@ -85,6 +100,7 @@ class Transcoded(MessageData):
     height: int | None = None
     playlist_uri: str | None = None
     renditions: list = field(default_factory=list)
+    """Each `{width, height, bandwidth, playlistUri}`, smallest first."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -103,6 +119,7 @@ class Transcribed(MessageData):
     transcription: str = ""
     captions_uri: str | None = None
     segments: list = field(default_factory=list)
+    """The caption cues, each `{start, end, text}` in seconds."""
     language: str = ""
 
 
@@ -117,3 +134,64 @@ class TranscribeFailed(MessageData):
 @dataclass(frozen=True, kw_only=True)
 class Cataloged(MessageData):
     video_id: str
+
+
+# The owner's commands and their outcomes ------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeDetails(MessageData):
+    """Give the video a new title and description (plain text). Sent by its owner or staff."""
+
+    video_id: str
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeVisibility(MessageData):
+    video_id: str
+    visibility: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Delete(MessageData):
+    """Delete the video: stop its work, remove its files and erase what its owner wrote or said."""
+
+    video_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DetailsChanged(MessageData):
+    video_id: str
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class VisibilityChanged(MessageData):
+    video_id: str
+    visibility: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Deleted(MessageData):
+    video_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class Erased(MessageData):
+    """The video's files are removed and its streams erased (see docs/erasure.md)."""
+
+    video_id: str
+    messages: int = 0
+    files: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommandRefused(MessageData):
+    """A command the catalog did not apply, and why (not the owner, deleted, a bad value)."""
+
+    video_id: str
+    command: str
+    reason: str

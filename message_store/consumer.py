@@ -43,6 +43,7 @@ from django.db import OperationalError as DjangoOperationalError
 
 from message_store import parking, queries
 from message_store.contracts import MalformedMessageError
+from message_store.erasure import is_erased
 from message_store.errors import StaleEntityError, StoreUnavailableError
 from message_store.logging import log_context
 from message_store.messages import Message, NewMessage, new_id
@@ -294,6 +295,9 @@ class Consumer:
                 message.id,
                 state.subscriber_id,
             )
+            return True
+        if is_erased(message):
+            logger.debug("skipping erased %s %s", message.type, message.id)
             return True
         with log_context(_describe(state.subscriber_id, message)):
             return self._handle_with_retries(state, message, handler, replay)

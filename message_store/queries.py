@@ -27,6 +27,7 @@ NOTIFY_CHANNEL = "message_store"
 DISABLE_NOTIFY = "SET message_store.notify = 'off'"
 DISABLE_NOTIFY_IN_TRANSACTION = "SET LOCAL message_store.notify = 'off'"
 NOTIFY = "SELECT pg_notify(%s, %s)"
+ERASE_STREAM = "SELECT message_store.erase_stream(%s, %s::varchar[])"
 
 
 # The admin's window on the store: each subscriber's last stored position, and how far behind.
@@ -46,7 +47,8 @@ WITH latest AS (
 )
 SELECT p.subscriber_id, p.position, p.time,
        (SELECT count(*) FROM message_store.messages m
-         WHERE m.global_position > coalesce(p.position, 0)) AS lag
+         WHERE m.global_position > coalesce(p.position, 0)
+           AND message_store.category(m.stream_name) <> %(category)s) AS lag
 FROM positions p
 ORDER BY p.subscriber_id
 """

@@ -42,6 +42,11 @@ _MAX_INT = 2**31 - 1
 
 COLUMN_DEFAULTS: dict[str, Any] = {
     "title": "",
+    "description": "",
+    "visibility": Video.Visibility.PUBLIC,
+    "trace_id": "",
+    "segments": [],
+    "step_at": None,
     "owner_id": None,
     "failure_reason": "",
     "source_name": "",
@@ -53,8 +58,7 @@ COLUMN_DEFAULTS: dict[str, Any] = {
     "height": None,
     "transcript": "",
     "playlist_name": "",
-    "renditions": Jsonb([]),
-    "transcript_segments": Jsonb([]),
+    "renditions": [],
     "language": "",
 }
 """Columns a step may set, with the value a new row gets when the step does not set them."""
@@ -64,10 +68,11 @@ COLUMNS = ("id", *COLUMN_DEFAULTS, "status", "created_at", "updated_at", "last_g
 
 @dataclass(frozen=True)
 class Change:
-    """What one message does to one video row."""
+    """What one message does to one video row. `status` None leaves the row's status as is
+    (an owner's edit changes details, not the step of the process)."""
 
     video_id: uuid.UUID
-    status: str
+    status: str | None
     global_position: int
     time: datetime
     values: Mapping[str, Any] = field(default_factory=dict)
@@ -98,7 +103,7 @@ def project_transcoded(message: Message) -> Change:
         "width": _size(message, "width", event.width),
         "height": _size(message, "height", event.height),
         "playlist_name": _name(message, event.playlist_uri or ""),
-        "renditions": Jsonb(_renditions(message, event.renditions)),
+        "renditions": _renditions(message, event.renditions),
     }
     return _change(message, event.video_id, Status.TRANSCODED, values)
 
@@ -114,7 +119,7 @@ def project_transcribed(message: Message) -> Change:
     values = {
         "transcript": _text(event.transcription),
         "captions_name": _name(message, event.captions_uri),
-        "transcript_segments": Jsonb(_segments(message, event.segments)),
+        "segments": _segments(message, event.segments),
         "language": _language(message, event.language),
     }
     return _change(message, event.video_id, Status.TRANSCRIBED, values)
@@ -131,6 +136,42 @@ def project_cataloged(message: Message) -> Change:
     return _change(message, event.video_id, Status.CATALOGED)
 
 
+def project_details_changed(message: Message) -> Change:
+    event = messages.DetailsChanged.parse(message)
+    values = {
+        "title": _text(event.title)[: Video.TITLE_MAX_LENGTH],
+        "description": _text(event.description)[: Video.DESCRIPTION_MAX_LENGTH],
+    }
+    return _change(message, event.video_id, None, values)
+
+
+def project_visibility_changed(message: Message) -> Change:
+    event = messages.VisibilityChanged.parse(message)
+    values = {"visibility": _visibility(message, event.visibility)}
+    return _change(message, event.video_id, None, values)
+
+
+def project_deleted(message: Message) -> Change:
+    """A deleted video keeps its row (its page answers 410), and nothing a person wrote."""
+    event = messages.Deleted.parse(message)
+    return _change(message, event.video_id, Status.DELETED, ERASED_VALUES)
+
+
+ERASED_VALUES: dict[str, Any] = {
+    "title": "",
+    "description": "",
+    "failure_reason": "",
+    "source_name": "",
+    "video_name": "",
+    "poster_name": "",
+    "captions_name": "",
+    "transcript": "",
+    "segments": [],
+    "playlist_name": "",
+    "renditions": [],
+}
+"""What `Deleted` clears: the details, the speech and every file name."""
+
 COMMAND_PROJECTORS: dict[str, Callable[[Message], Change]] = upcaster.before(
     {"Catalog": project_catalog}
 )
@@ -142,6 +183,9 @@ EVENT_PROJECTORS: dict[str, Callable[[Message], Change]] = upcaster.before(
         "Transcribed": project_transcribed,
         "TranscribeFailed": project_transcribe_failed,
         "Cataloged": project_cataloged,
+        "DetailsChanged": project_details_changed,
+        "VisibilityChanged": project_visibility_changed,
+        "Deleted": project_deleted,
     }
 )
 """Each projector sees the message in today's shape (`catalog.upcasters` runs first)."""
@@ -160,13 +204,15 @@ def apply(change: Change, *, table: str | None = None) -> bool:
     values = {**COLUMN_DEFAULTS, **change.values}
     params = [
         change.video_id,
-        *(values[column] for column in COLUMN_DEFAULTS),
-        change.status,
+        *(_db_value(values[column]) for column in COLUMN_DEFAULTS),
+        change.status or Status.QUEUED,
         change.time,
         change.time,
         change.global_position,
     ]
-    sql = _upsert_sql(table or Video._meta.db_table, tuple(sorted(change.values)))
+    sql = _upsert_sql(
+        table or Video._meta.db_table, tuple(sorted(change.values)), change.status is not None
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         changed = cursor.rowcount == 1
@@ -194,8 +240,12 @@ COMMAND_HANDLERS = {kind: handler(projector) for kind, projector in COMMAND_PROJ
 EVENT_HANDLERS = {kind: handler(projector) for kind, projector in EVENT_PROJECTORS.items()}
 
 
+def _db_value(value: Any) -> Any:
+    return Jsonb(value) if isinstance(value, list | dict) else value
+
+
 @cache
-def _upsert_sql(table: str, updated: tuple[str, ...]) -> str:
+def _upsert_sql(table: str, updated: tuple[str, ...], sets_status: bool = True) -> str:
     quote = connection.ops.quote_name
     user_model = get_user_model()._meta
     owner_value = (
@@ -203,7 +253,8 @@ def _upsert_sql(table: str, updated: tuple[str, ...]) -> str:
         f" WHERE u.{quote(user_model.pk.column)} = %s)"
     )
     placeholders = [owner_value if column == "owner_id" else "%s" for column in COLUMNS]
-    assignments = [*updated, "status", "updated_at", "last_global_position"]
+    assignments = [*updated, *(["status"] if sets_status else []), "updated_at"]
+    assignments.append("last_global_position")
     return (
         f"INSERT INTO {quote(table)} AS v ({', '.join(map(quote, COLUMNS))})"
         f" VALUES ({', '.join(placeholders)})"
@@ -217,7 +268,7 @@ def _upsert_sql(table: str, updated: tuple[str, ...]) -> str:
 
 
 def _change(
-    message: Message, video_id: str, status: str, values: Mapping[str, Any] | None = None
+    message: Message, video_id: str, status: str | None, values: Mapping[str, Any] | None = None
 ) -> Change:
     try:
         parsed = uuid.UUID(video_id)
@@ -230,23 +281,66 @@ def _change(
             f"{message.type} {message.id}: stream {message.stream_name} is not the stream of "
             f"video {video_id}"
         )
+    values = dict(values or {})
+    if status is not None:
+        values["step_at"] = message.time
     return Change(
         video_id=parsed,
         status=status,
         global_position=message.global_position,
         time=message.time,
-        values=values or {},
+        values=values,
     )
 
 
 def _origin(
     message: Message, data: messages.Catalog | messages.Started, owner_id: str | None
 ) -> dict[str, Any]:
+    trace_id = message.metadata.get("traceId")
     return {
         "title": _text(data.title)[: Video.TITLE_MAX_LENGTH],
+        "description": _text(data.description)[: Video.DESCRIPTION_MAX_LENGTH],
+        "visibility": _visibility(message, data.visibility),
+        "trace_id": trace_id[:100] if isinstance(trace_id, str) else "",
         "owner_id": _owner_id(owner_id),
         "source_name": _name(message, data.uri),
     }
+
+
+def _visibility(message: Message, value: str) -> str:
+    if value not in Video.Visibility.values:
+        raise MalformedMessageError(f"{message.type} {message.id}: bad visibility {value!r}")
+    return value
+
+
+MAX_SEGMENTS = 20_000
+
+
+def _segments(message: Message, segments: list) -> list[dict[str, Any]]:
+    """The caption cues, checked: each `{start, end, text}` with finite seconds, in order."""
+    if len(segments) > MAX_SEGMENTS:
+        raise MalformedMessageError(f"{message.type} {message.id}: too many segments")
+    cues = []
+    for index, segment in enumerate(segments):
+        start = segment.get("start") if isinstance(segment, dict) else None
+        end = segment.get("end") if isinstance(segment, dict) else None
+        text = segment.get("text") if isinstance(segment, dict) else None
+        if not (_seconds(start) and _seconds(end) and isinstance(text, str)) or end < start:
+            raise MalformedMessageError(
+                f"{message.type} {message.id}: segment {index} is not {{start, end, text}} "
+                "with 0 <= start <= end"
+            )
+        cues.append({"start": float(start), "end": float(end), "text": _text(text).strip()})
+    return cues
+
+
+def _seconds(value: object) -> bool:
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value >= 0
+    )
 
 
 def _owner_id(value: str | None) -> int | None:
@@ -281,8 +375,9 @@ def _size(message: Message, key: str, value: int | None) -> int | None:
 
 
 def _text(value: str) -> str:
-    """PostgreSQL text cannot hold NUL characters."""
-    return value.replace("\x00", "")
+    """PostgreSQL text cannot hold NUL characters; search highlights are marked with STX/ETX,
+    so stored text never holds those either."""
+    return value.replace("\x00", "").replace("\x02", "").replace("\x03", "")
 
 
 def _renditions(message: Message, renditions: list) -> list[dict[str, Any]]:
@@ -302,30 +397,11 @@ def _renditions(message: Message, renditions: list) -> list[dict[str, Any]]:
     return kept
 
 
-def _segments(message: Message, segments: list) -> list[dict[str, Any]]:
-    """`[{start, end, text}]` from an event: times in seconds, in order, text as said."""
-    kept = []
-    for item in segments:
-        if not isinstance(item, dict) or not isinstance(item.get("text"), str):
-            raise MalformedMessageError(f"{message.type} {message.id}: bad segment {item!r}")
-        start, end = _seconds(message, item.get("start")), _seconds(message, item.get("end"))
-        if end < start:
-            raise MalformedMessageError(f"{message.type} {message.id}: segment ends before start")
-        kept.append({"start": start, "end": end, "text": _text(item["text"])})
-    return kept
-
-
 def _integer(message: Message, item: dict, key: str) -> int:
     value = item.get(key)
     if not isinstance(value, int) or isinstance(value, bool):
         raise MalformedMessageError(f"{message.type} {message.id}: bad {key} {value!r}")
     return value
-
-
-def _seconds(message: Message, value: object) -> float:
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        raise MalformedMessageError(f"{message.type} {message.id}: bad time {value!r}")
-    return _duration(message, float(value))
 
 
 def _language(message: Message, value: str) -> str:

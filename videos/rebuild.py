@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.db.models import F
 
 from message_store.contracts import MalformedMessageError
+from message_store.erasure import is_erased
 from message_store.messages import Message
 from message_store.models import Category
 from message_store.models import Message as StoredMessage
@@ -96,7 +97,7 @@ def _read_category(store: MessageStore, name: str, batch_size: int) -> Iterator[
 
 def _stage(message: Message) -> bool:
     projector = aggregator.PROJECTORS[category(message.stream_name)].get(message.type)
-    if projector is None:
+    if projector is None or is_erased(message):
         return True
     try:
         aggregator.apply(projector(message), table=STAGING_TABLE)

@@ -232,3 +232,43 @@ FOREIGN_ORIGIN = "thumbnails-b2000000-0000-4000-8000-000000000001"
 def foreign_metadata() -> dict[str, Any]:
     """A reply to some other component that also starts transcode and transcribe jobs."""
     return metadata_example(originStreamName=FOREIGN_ORIGIN, correlationStreamName=FOREIGN_ORIGIN)
+
+
+# The owner's commands ---------------------------------------------------------------------
+
+OTHER_USER_ID = "user-2"
+NEW_TITLE = "A better title"
+NEW_DESCRIPTION = "First line.\nSecond line."
+
+
+def _owner_command(body, prefix: str, video_id: str, n: int, user_id: str) -> NewMessage:
+    return NewMessage(
+        id=str(uuid.UUID(f"{prefix:0<8}-0000-4000-8000-{n:012d}")),
+        stream_name=messages.command_stream(video_id),
+        type=body.type_name,
+        data=body.to_data(),
+        metadata={"traceId": f"trace-owner-{n}", "userId": user_id},
+    )
+
+
+def change_details_example(
+    video_id: str = VIDEO_ID,
+    *,
+    n: int = 1,
+    user_id: str = USER_ID,
+    title: str = NEW_TITLE,
+    description: str = NEW_DESCRIPTION,
+) -> NewMessage:
+    body = messages.ChangeDetails(video_id=video_id, title=title, description=description)
+    return _owner_command(body, "d1", video_id, n, user_id)
+
+
+def change_visibility_example(
+    video_id: str = VIDEO_ID, *, n: int = 1, user_id: str = USER_ID, visibility: str = "private"
+) -> NewMessage:
+    body = messages.ChangeVisibility(video_id=video_id, visibility=visibility)
+    return _owner_command(body, "d2", video_id, n, user_id)
+
+
+def delete_example(video_id: str = VIDEO_ID, *, n: int = 1, user_id: str = USER_ID) -> NewMessage:
+    return _owner_command(messages.Delete(video_id=video_id), "d3", video_id, n, user_id)

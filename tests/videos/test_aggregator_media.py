@@ -39,7 +39,7 @@ def test_transcribed_keeps_the_cues_and_the_language():
         deliver(message)
 
     video = Video.objects.get(pk=controls.VIDEO_ID)
-    assert video.transcript_segments == controls.SEGMENTS
+    assert video.segments == controls.SEGMENTS
     assert video.language == "en"
     assert video.has_captions
     assert video.captions_label == "English"
@@ -55,7 +55,7 @@ def test_events_from_before_hls_and_whisper_leave_the_new_columns_empty():
 
     video = Video.objects.get(pk=controls.VIDEO_ID)
     assert (video.playlist_name, video.renditions) == ("", [])
-    assert (video.transcript_segments, video.language) == ([], "")
+    assert (video.segments, video.language) == ([], "")
     assert video.transcript == controls.TRANSCRIPT
 
 

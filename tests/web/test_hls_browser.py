@@ -60,7 +60,7 @@ def ready_video(media_root: Path, tmp_path: Path):
         poster_name=media.poster_uri,
         captions_name=speech.captions_uri,
         transcript=speech.transcript,
-        transcript_segments=[cue.as_data() for cue in speech.cues],
+        segments=[cue.as_data() for cue in speech.cues],
         language=speech.language,
         duration_seconds=media.duration_seconds,
         width=media.width,

@@ -19,9 +19,7 @@ def player_html(client, **fields) -> str:
 
 
 def test_hls_comes_first_then_the_mp4(client):
-    html = player_html(
-        client, playlist_name="videos/x/master.m3u8", transcript_segments=CUES, language="en"
-    )
+    html = player_html(client, playlist_name="videos/x/master.m3u8", segments=CUES, language="en")
 
     hls = '<source src="/media/videos/x/master.m3u8" type="application/vnd.apple.mpegurl">'
     mp4 = '<source src="/media/videos/x/web.mp4" type="video/mp4">'
@@ -42,13 +40,13 @@ def test_a_video_from_before_hls_plays_its_mp4(client):
 
 
 def test_captions_are_labelled_in_their_language(client):
-    html = player_html(client, transcript_segments=CUES, language="fr")
+    html = player_html(client, segments=CUES, language="fr")
 
     assert 'srclang="fr" label="français"' in html
 
 
 def test_a_video_without_speech_says_so_and_has_no_captions_track(client):
-    html = player_html(client, transcript="", transcript_segments=[])
+    html = player_html(client, transcript="", segments=[])
 
     assert '<p class="muted" id="no-speech">No speech in this video.</p>' in html
     assert "<track" not in html

@@ -196,7 +196,7 @@ def outcome(case: Case, subject: Callable[[], Shape]) -> tuple[list[tuple], list
     ]
     rows = list(Video.objects.values().order_by("id"))
     for row in rows:
-        del row["created_at"], row["updated_at"]
+        del row["created_at"], row["updated_at"], row["step_at"]
     return messages_after, rows
 
 

@@ -31,13 +31,4 @@ class Migration(migrations.Migration):
                 blank=True, default=list, help_text="[{width, height, bandwidth, playlist_name}]"
             ),
         ),
-        migrations.AddField(
-            model_name="video",
-            name="transcript_segments",
-            field=models.JSONField(
-                blank=True,
-                default=list,
-                help_text="the caption cues: [{start, end, text}] in seconds",
-            ),
-        ),
     ]
