@@ -7,6 +7,9 @@ with the simulated media backend (the point is the message flow, not ffmpeg), an
   for single videos one at a time and for bursts of N;
 - videos per second for the bursts;
 - queries per second per consumer process while idle (transactions counted by PostgreSQL);
+- `manage.py rebuild_videos` over N catalog messages (happy paths of N/5 videos, written
+  straight into a scratch store): messages per second and the command's peak memory (RSS), so
+  that runs of different sizes show whether memory stays bounded;
 - with real media, seconds to transcode and to transcribe a 10 s 640x360 spoken clip.
 Nothing here asserts: the figures are for people to read and compare.
 """
@@ -39,6 +42,9 @@ def main() -> None:
     parser.add_argument("--bursts", default="20,200", help="burst sizes (comma separated)")
     parser.add_argument("--singles", type=int, default=20, help="single videos, one at a time")
     parser.add_argument("--idle-seconds", type=float, default=20.0)
+    parser.add_argument(
+        "--rebuild", default="100000", help="catalog messages per rebuild run (comma separated)"
+    )
     parser.add_argument("--no-real-media", action="store_true")
     args = parser.parse_args()
 
@@ -46,23 +52,35 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     django.setup()
 
+    bursts = [int(n) for n in args.bursts.split(",") if n]
+    if args.singles or bursts or args.idle_seconds > 0:
+        pipeline_figures(args.singles, bursts, args.idle_seconds)
+
+    for count in (int(n) for n in args.rebuild.split(",") if n):
+        rebuild_figures(count)
+
+    if not args.no_real_media:
+        real_media_figures()
+
+
+def pipeline_figures(singles: int, bursts: list[int], idle_seconds: float) -> None:
     with scratch_databases() as env, consumers(env):
         import psycopg
 
         with psycopg.connect(env["MESSAGE_STORE_CONNINFO"], autocommit=True) as conn:
             wait_until_listening(conn)
-            singles = [run_burst(conn, 1)[0][0] for _ in range(args.singles)]
-            print_row("1 video at a time", singles, None)
-            for size in (int(n) for n in args.bursts.split(",") if n):
+            if singles:
+                one_at_a_time = [run_burst(conn, 1)[0][0] for _ in range(singles)]
+                print_row("1 video at a time", one_at_a_time, None)
+            for size in bursts:
                 latencies, seconds = run_burst(conn, size)
                 print_row(f"burst of {size}", latencies, size / seconds)
-            idle = idle_queries_per_second(env, args.idle_seconds)
-            print(
-                f"\nidle: {idle:.2f} queries/s per consumer process ({len(COMPONENTS)} processes)"
-            )
-
-    if not args.no_real_media:
-        real_media_figures()
+            if idle_seconds > 0:
+                idle = idle_queries_per_second(env, idle_seconds)
+                print(
+                    f"\nidle: {idle:.2f} queries/s per consumer process "
+                    f"({len(COMPONENTS)} processes)"
+                )
 
 
 @contextmanager
@@ -230,6 +248,60 @@ def idle_queries_per_second(env: dict[str, str], seconds: float) -> float:
     own_query = 1  # the measuring query, counted in the next sample
     per_second = [int(b - a) - own_query for a, b in itertools.pairwise(samples)]
     return statistics.median(per_second) / len(COMPONENTS)
+
+
+FILL_CATALOG = """
+INSERT INTO message_store.messages (id, stream_name, position, type, data, metadata)
+SELECT gen_random_uuid(),
+       CASE WHEN s.step = 0 THEN 'catalog:command-' ELSE 'catalog-' END || v.id,
+       greatest(s.step - 1, 0),
+       (ARRAY['Catalog', 'Started', 'Transcoded', 'Transcribed', 'Cataloged'])[s.step + 1],
+       CASE s.step
+         WHEN 0 THEN jsonb_build_object('videoId', v.id, 'uri', v.uri, 'title', 'Bench ' || v.n)
+         WHEN 1 THEN jsonb_build_object('videoId', v.id, 'uri', v.uri, 'title', 'Bench ' || v.n,
+                                        'ownerId', NULL)
+         WHEN 2 THEN jsonb_build_object('videoId', v.id, 'transcodeId', v.id, 'uri', v.uri,
+                                        'transcodedUri', 'videos/' || v.id || '/web.mp4',
+                                        'posterUri', 'videos/' || v.id || '/poster.jpg',
+                                        'durationSeconds', 10.5, 'width', 640, 'height', 360)
+         WHEN 3 THEN jsonb_build_object('videoId', v.id, 'transcribeId', v.id, 'uri', v.uri,
+                                        'transcription', 'the words spoken in video ' || v.n,
+                                        'captionsUri', 'captions/' || v.id || '.vtt')
+         ELSE jsonb_build_object('videoId', v.id)
+       END,
+       jsonb_build_object('traceId', v.id, 'userId', '1')
+  FROM (SELECT n, md5('bench' || n)::uuid::text AS id,
+               'uploads/' || md5('bench' || n)::uuid::text || '/original.mp4' AS uri
+          FROM generate_series(1, %(videos)s) AS n) v
+ CROSS JOIN generate_series(0, 4) AS s(step)
+ ORDER BY v.n / 200, s.step, v.n
+"""
+"""Happy paths of N videos, uploaded in bursts of 200 (so one video's messages are apart)."""
+
+
+def rebuild_figures(messages: int) -> None:
+    """Time `manage.py rebuild_videos` over `messages` catalog messages in fresh databases."""
+    import psycopg
+
+    videos = max(1, messages // 5)
+    with scratch_databases() as env:
+        with psycopg.connect(env["MESSAGE_STORE_CONNINFO"], autocommit=True) as conn:
+            conn.execute(FILL_CATALOG, {"videos": videos})
+            conn.execute("VACUUM ANALYZE message_store.messages")
+        started = time.perf_counter()
+        command = [sys.executable, "manage.py", "rebuild_videos", "--no-progress"]
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+        output = process.stdout.read()
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"rebuild_videos failed ({process.returncode}): {output}")
+    print(
+        f"\nrebuild of {videos * 5:,} messages ({videos:,} videos): {seconds:.2f} s with start-up, "
+        f"{videos * 5 / seconds:,.0f} messages/s; peak memory {usage.ru_maxrss / 1024:.0f} MB"
+    )
+    print(f"  {output.strip()}")
 
 
 def real_media_figures() -> None:
