@@ -1,7 +1,8 @@
 """The catalog component: its command, its own events, and the replies of the jobs it started.
 
 The reply subscriptions filter on `correlation="catalog"` in the database, so the stored
-position advances past other components' jobs instead of stalling on them.
+position advances past other components' jobs instead of stalling on them. Every handler here
+only reads and writes the store, quickly, so each read batch is handled in one transaction.
 """
 
 import transcode.messages as transcode_messages
@@ -13,7 +14,10 @@ from message_store.consumer import Subscription
 def subscriptions() -> list[Subscription]:
     return [
         Subscription(
-            "catalog-commands", messages.COMMAND_CATEGORY, {"Catalog": handlers.handle_catalog}
+            "catalog-commands",
+            messages.COMMAND_CATEGORY,
+            {"Catalog": handlers.handle_catalog},
+            batch_transaction=True,
         ),
         Subscription(
             "catalog-events",
@@ -23,6 +27,7 @@ def subscriptions() -> list[Subscription]:
                 "Transcoded": handlers.handle_transcoded,
                 "Transcribed": handlers.handle_transcribed,
             },
+            batch_transaction=True,
         ),
         Subscription(
             "catalog-transcode-events",
@@ -32,6 +37,7 @@ def subscriptions() -> list[Subscription]:
                 "TranscodeFailed": handlers.handle_job_transcode_failed,
             },
             correlation=messages.CATEGORY,
+            batch_transaction=True,
         ),
         Subscription(
             "catalog-transcribe-events",
@@ -41,5 +47,6 @@ def subscriptions() -> list[Subscription]:
                 "TranscribeFailed": handlers.handle_job_transcribe_failed,
             },
             correlation=messages.CATEGORY,
+            batch_transaction=True,
         ),
     ]

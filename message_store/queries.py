@@ -25,6 +25,11 @@ LISTEN = "LISTEN message_store"
 NOTIFY_CHANNEL = "message_store"
 DISABLE_NOTIFY = "SET message_store.notify = 'off'"
 DISABLE_NOTIFY_IN_TRANSACTION = "SET LOCAL message_store.notify = 'off'"
+SILENCE_NOTIFY = (
+    "SELECT current_setting('message_store.notify', true),"
+    " set_config('message_store.notify', 'off', true)"
+)
+RESTORE_NOTIFY = "SELECT set_config('message_store.notify', %s, true)"
 NOTIFY = "SELECT pg_notify(%s, %s)"
 
 
