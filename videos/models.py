@@ -133,3 +133,23 @@ class Video(models.Model):
     @property
     def captions_url(self) -> str:
         return media.url(self.captions_name)
+
+
+class Tracking(models.Model):
+    """How far a subscriber of the message store has applied its category to the view data.
+
+    Written in the same transaction as the rows it accounts for (see `message_store.tracking`),
+    so rows and position never disagree: the aggregator applies every message exactly once.
+    """
+
+    subscriber_id = models.CharField(max_length=200, primary_key=True)
+    position = models.BigIntegerField(
+        help_text="global position of the last message applied (or passed over)"
+    )
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "subscriber position"
+
+    def __str__(self) -> str:
+        return f"{self.subscriber_id} at {self.position}"
