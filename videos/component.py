@@ -17,12 +17,12 @@ def subscriptions() -> list[Subscription]:
             subscriber_id="videos-aggregator-commands",
             category=messages.COMMAND_CATEGORY,
             handlers=aggregator.COMMAND_HANDLERS,
-            tracking=ViewTracking(),
+            tracking=ViewTracking(handling=aggregator.applying_together),
         ),
         Subscription(
             subscriber_id="videos-aggregator",
             category=messages.CATEGORY,
             handlers=aggregator.EVENT_HANDLERS,
-            tracking=ViewTracking(),
+            tracking=ViewTracking(handling=aggregator.applying_together),
         ),
     ]

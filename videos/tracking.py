@@ -8,8 +8,8 @@ waits for the lock, then finds the batch applied.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
@@ -41,8 +41,16 @@ class TrackedTransaction:
 class ViewTracking:
     """Tracking rows in the view database (`message_store.tracking.Tracking`)."""
 
-    def __init__(self, using: str = DEFAULT_DB_ALIAS) -> None:
+    def __init__(
+        self,
+        using: str = DEFAULT_DB_ALIAS,
+        *,
+        handling: Callable[[], AbstractContextManager] = nullcontext,
+    ) -> None:
+        """`handling`: a context to run the handlers in, which may hold their writes back to
+        its end (the aggregator's `applying_together`); it ends inside the transaction."""
         self.using = using
+        self.handling = handling
 
     def position(self, subscriber_id: str) -> int | None:
         rows = Tracking.objects.using(self.using).filter(pk=subscriber_id)
@@ -56,7 +64,8 @@ class ViewTracking:
     def transaction(self, subscriber_id: str) -> Iterator[TrackedTransaction]:
         with transaction.atomic(using=self.using):
             tracked = TrackedTransaction(self.using, self._lock(subscriber_id))
-            yield tracked
+            with self.handling():
+                yield tracked
             if tracked.advanced_to > tracked.position and not tracked.failed:
                 Tracking.objects.using(self.using).filter(pk=subscriber_id).update(
                     position=tracked.advanced_to, updated_at=timezone.now()
