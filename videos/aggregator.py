@@ -32,6 +32,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
+import psycopg
 from django.contrib.auth import get_user_model
 from django.db import connection
 
@@ -170,7 +171,10 @@ def apply_all(changes: Sequence[Change], *, table: str | None = None) -> int:
         seen[change.video_id] += 1
         rounds.setdefault(key, []).append(change)
     changed = 0
-    with connection.cursor() as cursor:
+    connection.ensure_connection()
+    # psycopg's own cursor binds on the server: each column travels as one typed array, with
+    # no quoting in Python (Django's cursor composes the SQL text client-side).
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         for key in sorted(rounds):
             group = rounds[key]
             cursor.execute(_upsert_sql(table or Video._meta.db_table, key[1]), _columns(group))
@@ -246,12 +250,29 @@ def _row(change: Change) -> list[Any]:
 
 def _columns(changes: list[Change]) -> list[list[Any]]:
     """The changes' new rows, column by column (one array parameter per column)."""
-    fields = _fields()
-    rows = [_row(change) for change in changes]
-    return [
-        [fields[index].get_db_prep_value(row[index], connection) for row in rows]
-        for index in range(len(COLUMNS))
-    ]
+    columns = [list(column) for column in zip(*map(_row, changes), strict=True)]
+    for index, model_field in enumerate(_fields()):
+        if model_field.get_internal_type() not in _NATIVE_TYPES:
+            prepare = model_field.get_db_prep_value
+            columns[index] = [prepare(value, connection) for value in columns[index]]
+    return columns
+
+
+_NATIVE_TYPES = frozenset(
+    {
+        "UUIDField",
+        "CharField",
+        "TextField",
+        "IntegerField",
+        "PositiveIntegerField",
+        "BigIntegerField",
+        "FloatField",
+        "ForeignKey",
+        "DateTimeField",
+    }
+)
+"""Fields whose Python values psycopg sends as they are (others go through Django's
+`get_db_prep_value`, a JSONField's for one)."""
 
 
 @cache
