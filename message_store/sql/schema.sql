@@ -85,10 +85,12 @@ CREATE INDEX IF NOT EXISTS messages_category
   );
 
 -- The highest global position drawn from the sequence so far (0 before the first write).
+-- pg_sequence_last_value() is NULL until the sequence is first drawn from; a function call,
+-- it costs less than a scan of the sequence relation.
 CREATE OR REPLACE FUNCTION message_store.last_drawn_position()
 RETURNS bigint AS $$
-  SELECT CASE WHEN s.is_called THEN s.last_value ELSE s.last_value - 1 END
-    FROM message_store.messages_global_position_seq s;
+  SELECT coalesce(
+    pg_sequence_last_value('message_store.messages_global_position_seq'::regclass), 0);
 $$ LANGUAGE sql VOLATILE;
 
 -- Writing --------------------------------------------------------------------------------------
@@ -136,15 +138,12 @@ CREATE OR REPLACE FUNCTION message_store.write_message(
 )
 RETURNS bigint AS $$
 DECLARE
-  _message_id uuid;
   _stream_version bigint;
   _next_position bigint;
   _drawn bigint;
   _notify text;
   _category varchar := split_part(write_message.stream_name, '-', 1);
 BEGIN
-  _message_id := uuid(write_message.id);
-
   PERFORM pg_advisory_xact_lock(message_store.hash_64(write_message.stream_name));
 
   SELECT coalesce(max(m.position), -1)
@@ -163,9 +162,8 @@ BEGIN
 
   _next_position := _stream_version + 1;
 
-  SELECT CASE WHEN s.is_called THEN s.last_value ELSE s.last_value - 1 END
-    INTO _drawn
-    FROM message_store.messages_global_position_seq s;
+  _drawn := coalesce(
+    pg_sequence_last_value('message_store.messages_global_position_seq'::regclass), 0);
   PERFORM pg_advisory_xact_lock_shared(
     ((19795::bigint << 16) | (_drawn >> 32))::int4,
     ((_drawn & 4294967295) - CASE WHEN (_drawn & 4294967295) >= 2147483648
@@ -174,7 +172,7 @@ BEGIN
 
   INSERT INTO message_store.messages (id, stream_name, position, type, data, metadata)
   VALUES (
-    _message_id,
+    uuid(write_message.id),
     write_message.stream_name,
     _next_position,
     write_message.type,
