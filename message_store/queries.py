@@ -20,6 +20,8 @@ CATEGORY_REACH = (
     " WHERE message_store.category(m.stream_name) = %s"
     " AND m.global_position <= (SELECT message_store.read_horizon())"
 )
+GET_ENTITY_MESSAGES = "SELECT * FROM message_store.get_entity_messages(%s, %s)"
+READ_HORIZON = "SELECT message_store.read_horizon()"
 STREAM_VERSION = "SELECT message_store.stream_version(%s)"
 LISTEN = "LISTEN message_store"
 NOTIFY_CHANNEL = "message_store"

@@ -286,6 +286,30 @@ class MessageStore:
                 return
             position = batch[-1].position + 1
 
+    def read_horizon(self) -> int:
+        """The global position up to which every message is committed or rolled back."""
+        with self.connection() as connection:
+            return connection.execute(queries.READ_HORIZON).fetchone()[0]
+
+    def read_by_entity(
+        self, categories: Sequence[str], *, up_to: int, chunk_size: int = 10_000
+    ) -> Iterator[Message]:
+        """Every message of `categories` up to `up_to` (capped at the read horizon), grouped by
+        the id part of their stream names, each id's in global order: to rebuild a projection
+        in one pass, holding one entity at a time. A server-side cursor brings them
+        `chunk_size` at a time, so memory stays bounded whatever the size of the store."""
+        for name in categories:
+            if not isinstance(name, str) or not name or not is_category(name):
+                raise ReadError(f"read_by_entity needs categories, not {name!r}")
+        with (
+            self.connection() as connection,
+            connection.transaction(),
+            connection.cursor(name="entity_messages") as cursor,
+        ):
+            cursor.execute(queries.GET_ENTITY_MESSAGES, (list(categories), up_to))
+            while rows := cursor.fetchmany(chunk_size):
+                yield from map(Message.from_row, rows)
+
     def read_last(self, stream_name: str, message_type: str | None = None) -> Message | None:
         require_stream_name(stream_name)
         with self.connection() as connection:

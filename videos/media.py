@@ -8,11 +8,13 @@ checked before it is kept: a relative path without `..`, or an absolute http(s) 
 from __future__ import annotations
 
 import posixpath
-from pathlib import PurePosixPath
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.storage import default_storage
+
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f]")
 
 
 class UnsafeNameError(ValueError):
@@ -27,7 +29,7 @@ def storage_name(uri: str) -> str:
     """
     if not uri:
         return ""
-    if any(ord(char) < 32 for char in uri):
+    if _CONTROL_CHARACTER.search(uri):
         raise UnsafeNameError(f"file name {uri!r} contains control characters")
     parts = urlsplit(uri)
     if parts.scheme in ("http", "https") and parts.netloc:
@@ -48,7 +50,7 @@ def _relative_name(path: str, uri: str) -> str:
     if path.startswith("/") or "\\" in path:
         raise UnsafeNameError(f"file {uri!r} is outside the media folder")
     normal = posixpath.normpath(path)
-    if normal in ("", ".") or ".." in PurePosixPath(normal).parts:
+    if normal in ("", ".") or ".." in normal.split("/"):
         raise UnsafeNameError(f"file name {uri!r} leaves the media folder")
     return normal
 

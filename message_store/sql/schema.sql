@@ -438,6 +438,29 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql VOLATILE;
 
+-- Ours: the messages of some categories up to `up_to` (capped at the read horizon), ordered by
+-- the id part of their stream names, then global position: each entity's messages together
+-- (`catalog:command-42` with `catalog-42`), so that a projection can be rebuilt in one pass
+-- holding one entity at a time. Pass a horizon read beforehand (read_horizon()) to know how far
+-- the result reaches.
+CREATE OR REPLACE FUNCTION message_store.get_entity_messages(
+  categories varchar[],
+  up_to bigint
+)
+RETURNS SETOF message_store.message AS $$
+DECLARE
+  _horizon bigint := least(up_to, message_store.read_horizon());
+BEGIN
+  RETURN QUERY
+    SELECT m.id::varchar, m.stream_name::varchar, m.type::varchar, m.position::bigint,
+           m.global_position::bigint, m.data::varchar, m.metadata::varchar, m.time::timestamp
+      FROM message_store.messages m
+     WHERE message_store.category(m.stream_name) = ANY(get_entity_messages.categories)
+       AND m.global_position <= _horizon
+     ORDER BY message_store.id(m.stream_name), m.global_position;
+END;
+$$ LANGUAGE plpgsql VOLATILE;
+
 CREATE OR REPLACE FUNCTION message_store.get_last_stream_message(
   stream_name varchar,
   "type" varchar DEFAULT NULL

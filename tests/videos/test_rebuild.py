@@ -100,7 +100,8 @@ def test_the_command_shows_progress_and_a_summary(store):
     call_command("rebuild_videos", "--batch-size", "2", stdout=out, stderr=err)
 
     assert "Rebuilt 1 videos from 5 messages" in out.getvalue()
-    assert "100% 5/5" in err.getvalue()
+    assert "100%|" in err.getvalue()
+    assert "5/5" in err.getvalue()
     assert snapshot(controls.VIDEO_ID)["status"] == "cataloged"
 
 
