@@ -67,19 +67,20 @@ class ViewTracking:
             with self.handling():
                 yield tracked
             if tracked.advanced_to > tracked.position and not tracked.failed:
-                Tracking.objects.using(self.using).filter(pk=subscriber_id).update(
-                    position=tracked.advanced_to, updated_at=timezone.now()
-                )
+                self._record(subscriber_id, tracked.advanced_to)
 
     def advance_all(self, positions: dict[str, int]) -> None:
         """Move several subscribers on, in the caller's transaction, never back (the rebuild
         does this with the rows it swaps in). Locks their rows in one order, as `transaction`
         does one, so that the two never deadlock."""
         for subscriber_id in sorted(positions):
-            self._lock(subscriber_id)
-            Tracking.objects.using(self.using).filter(
-                pk=subscriber_id, position__lt=positions[subscriber_id]
-            ).update(position=positions[subscriber_id], updated_at=timezone.now())
+            if self._lock(subscriber_id) < positions[subscriber_id]:
+                self._record(subscriber_id, positions[subscriber_id])
+
+    def _record(self, subscriber_id: str, position: int) -> None:
+        Tracking.objects.using(self.using).filter(pk=subscriber_id).update(
+            position=position, updated_at=timezone.now()
+        )
 
     def _lock(self, subscriber_id: str) -> int:
         """Lock the subscriber's row (created at 0 if missing); return its position."""
