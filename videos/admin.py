@@ -4,7 +4,7 @@ fix a row by fixing the events (or the aggregator) and running `manage.py rebuil
 from django.contrib import admin
 from django.utils.html import format_html
 
-from videos.models import Video
+from videos.models import Tracking, Video
 
 
 @admin.register(Video)
@@ -55,3 +55,21 @@ class VideoAdmin(admin.ModelAdmin):
     @admin.display(description="page")
     def page_link(self, video: Video) -> str:
         return format_html('<a href="{}">View on site</a>', video.get_absolute_url())
+
+
+@admin.register(Tracking)
+class TrackingAdmin(admin.ModelAdmin):
+    """How far the aggregator has applied each category (its positions live here, with the
+    rows, rather than as `Read` events in the message store)."""
+
+    list_display = ("subscriber_id", "position", "updated_at")
+    ordering = ("subscriber_id",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
