@@ -120,7 +120,10 @@ DROP FUNCTION IF EXISTS message_store.notify_commit(varchar);
 --    advisory lock held until commit: every position this transaction draws is greater, so a
 --    reader that stops at the lowest advertised value (read_horizon) never passes it. The key
 --    is the two-integer form (objsubid 2 in pg_locks), tagged 0x4D53 in the upper 16 bits of
---    the first key, the value in the other 48 bits.
+--    the first key, the value in the other 48 bits. A transaction advertises once, at its first
+--    write (noted in the transaction-local setting message_store.advertised, which a rollback
+--    to a savepoint undoes together with the lock): its first value is below all it draws, and
+--    a transaction writing a whole batch holds one such lock, not one per message.
 -- 3. Notify channel `message_store` (payload: the category) at commit. PostgreSQL serializes
 --    the commits of notifying transactions server-wide, which would undo the per-stream
 --    locking; so by default only one transaction per category notifies at a time (a try-lock
@@ -141,6 +144,7 @@ DECLARE
   _stream_version bigint;
   _next_position bigint;
   _drawn bigint;
+  _transaction text;
   _notify text;
   _category varchar := split_part(write_message.stream_name, '-', 1);
 BEGIN
@@ -162,13 +166,17 @@ BEGIN
 
   _next_position := _stream_version + 1;
 
-  _drawn := coalesce(
-    pg_sequence_last_value('message_store.messages_global_position_seq'::regclass), 0);
-  PERFORM pg_advisory_xact_lock_shared(
-    ((19795::bigint << 16) | (_drawn >> 32))::int4,
-    ((_drawn & 4294967295) - CASE WHEN (_drawn & 4294967295) >= 2147483648
-                                  THEN 4294967296 ELSE 0 END)::int4
-  );
+  _transaction := pg_current_xact_id()::text;
+  IF current_setting('message_store.advertised', true) IS DISTINCT FROM _transaction THEN
+    _drawn := coalesce(
+      pg_sequence_last_value('message_store.messages_global_position_seq'::regclass), 0);
+    PERFORM pg_advisory_xact_lock_shared(
+      ((19795::bigint << 16) | (_drawn >> 32))::int4,
+      ((_drawn & 4294967295) - CASE WHEN (_drawn & 4294967295) >= 2147483648
+                                    THEN 4294967296 ELSE 0 END)::int4
+    );
+    PERFORM set_config('message_store.advertised', _transaction, true);
+  END IF;
 
   INSERT INTO message_store.messages (id, stream_name, position, type, data, metadata)
   VALUES (
