@@ -21,6 +21,7 @@ CATEGORY_REACH = (
     " AND m.global_position <= (SELECT message_store.read_horizon())"
 )
 GET_ENTITY_MESSAGES = "SELECT * FROM message_store.get_entity_messages(%s, %s)"
+SORT_MEMORY_FOR_TRANSACTION = "SET LOCAL work_mem = '64MB'"
 READ_HORIZON = "SELECT message_store.read_horizon()"
 STREAM_VERSION = "SELECT message_store.stream_version(%s)"
 LISTEN = "LISTEN message_store"

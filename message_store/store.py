@@ -297,7 +297,8 @@ class MessageStore:
         """Every message of `categories` up to `up_to` (capped at the read horizon), grouped by
         the id part of their stream names, each id's in global order: to rebuild a projection
         in one pass, holding one entity at a time. A server-side cursor brings them
-        `chunk_size` at a time, so memory stays bounded whatever the size of the store."""
+        `chunk_size` at a time, so memory stays bounded whatever the size of the store (the
+        server sorts in up to 64 MB of memory, then on disk)."""
         for name in categories:
             if not isinstance(name, str) or not name or not is_category(name):
                 raise ReadError(f"read_by_entity needs categories, not {name!r}")
@@ -306,6 +307,7 @@ class MessageStore:
             connection.transaction(),
             connection.cursor(name="entity_messages") as cursor,
         ):
+            connection.execute(queries.SORT_MEMORY_FOR_TRANSACTION)
             cursor.execute(queries.GET_ENTITY_MESSAGES, (list(categories), up_to))
             while rows := cursor.fetchmany(chunk_size):
                 yield from map(Message.from_row, rows)
