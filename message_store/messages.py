@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-
-import orjson
 
 from message_store.errors import InvalidMessageError
 from message_store.streams import require_stream_name
@@ -55,15 +52,11 @@ class Message:
         )
 
 
-_LONG_NUMBER = re.compile(r"\d{19}")
-
-
 def _json_object(text: str | None) -> dict[str, Any]:
     """Other writers may store null, arrays or scalars: a reader always gets a dict."""
     if text is None:
         return {}
-    # orjson is several times faster, but reads integers beyond 64 bits as floats.
-    value = json.loads(text) if _LONG_NUMBER.search(text) else orjson.loads(text)
+    value = json.loads(text)
     if value is None:
         return {}
     return value if isinstance(value, dict) else {"value": value}
