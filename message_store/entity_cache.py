@@ -61,14 +61,8 @@ class EntityCache:
         """Fold a message this process just wrote at `position` into the cached entities."""
         with self._lock:
             entities = self._streams.get(message.stream_name)
-            if not entities:
-                return
-            stored = _as_stored(message, position)
-            for projection, (entity, version) in list(entities.items()):
-                if version == position - 1:
-                    entities[projection] = (projection.fold([stored], entity), position)
-                else:
-                    del entities[projection]
+            if entities:
+                _fold_written(entities, message, position)
 
     def forget(self, stream_name: str) -> None:
         with self._lock:
@@ -112,13 +106,7 @@ class PendingEntities:
         return bool(self._streams.get(stream_name)) or self._cache.contains(stream_name)
 
     def written(self, message: NewMessage, position: int) -> None:
-        entities = self._own(message.stream_name)
-        stored = _as_stored(message, position)
-        for projection, (entity, version) in list(entities.items()):
-            if version == position - 1:
-                entities[projection] = (projection.fold([stored], entity), position)
-            else:
-                del entities[projection]
+        _fold_written(self._own(message.stream_name), message, position)
 
     def forget(self, stream_name: str) -> None:
         self._streams[stream_name] = {}
@@ -137,6 +125,16 @@ class PendingEntities:
         if stream_name not in self._streams:
             self._streams[stream_name] = self._cache.entities(stream_name)
         return self._streams[stream_name]
+
+
+def _fold_written(entities: Entities, message: NewMessage, position: int) -> None:
+    """Fold a written message into the entities it follows; drop those it does not."""
+    stored = _as_stored(message, position)
+    for projection, (entity, version) in list(entities.items()):
+        if version == position - 1:
+            entities[projection] = (projection.fold([stored], entity), position)
+        else:
+            del entities[projection]
 
 
 def _as_stored(message: NewMessage, position: int) -> Message:

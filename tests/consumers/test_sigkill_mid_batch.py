@@ -14,11 +14,11 @@ from message_store.store import MessageStore
 from tests.catalog import controls as catalog
 from tests.consumers.controls import parked, wait_until
 from tests.consumers.processes import ConsumerProcesses
+from tests.consumers.test_sigkill_restart import SIMULATED, count
 from transcode import messages as transcode_messages
 from transcribe import messages as transcribe_messages
 
 VIDEOS = [catalog.video_id_example(n) for n in range(1, 121)]
-SIMULATED = {"SIMULATED_MEDIA": "true"}
 APPLICATION_NAME = "catalog-under-test"
 KILLS = 3
 
@@ -46,10 +46,6 @@ def status(sql: psycopg.Connection, xid: int) -> str | None:
     epoch = sql.execute("SELECT pg_current_xact_id()::text::bigint >> 32").fetchone()[0]
     query = "SELECT pg_xact_status(%s::text::xid8)"
     return sql.execute(query, ((epoch << 32) | xid,)).fetchone()[0]
-
-
-def count(store: MessageStore, message_type: str) -> int:
-    return sum(1 for m in store.read("catalog", batch_size=-1) if m.type == message_type)
 
 
 @pytest.mark.slow
