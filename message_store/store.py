@@ -126,7 +126,7 @@ class MessageStore:
         """
         if self._transaction() is not None:
             raise MessageStoreError("a store transaction is already open in this thread")
-        with self.connection() as connection, self._translated():
+        with self.connection() as connection:
             current = Transaction(connection, PendingEntities(self.entities))
             self._local.transaction = current
             try:
