@@ -5,6 +5,8 @@ the category belongs to runs first (the catalog's own, or transcode's and transc
 their replies). The reply subscriptions read with `origin="catalog"`: the database keeps the
 replies addressed to a catalog stream, by `correlationStreamName` (ours) or, without one, by
 `originStreamName` (the workshop's), and the stored position advances past all the others.
+Every handler here only reads and writes the store, quickly, so each read batch is handled in
+one transaction.
 """
 
 import transcode.messages as transcode_messages
@@ -29,6 +31,7 @@ def subscriptions() -> list[Subscription]:
                     "Delete": owner.handle_delete,
                 }
             ),
+            batch_transaction=True,
         ),
         Subscription(
             "catalog-events",
@@ -41,6 +44,7 @@ def subscriptions() -> list[Subscription]:
                     "Deleted": owner.handle_deleted,
                 }
             ),
+            batch_transaction=True,
         ),
         Subscription(
             "catalog-transcode-events",
@@ -52,6 +56,7 @@ def subscriptions() -> list[Subscription]:
                 }
             ),
             origin=messages.CATEGORY,
+            batch_transaction=True,
         ),
         Subscription(
             "catalog-transcribe-events",
@@ -63,5 +68,6 @@ def subscriptions() -> list[Subscription]:
                 }
             ),
             origin=messages.CATEGORY,
+            batch_transaction=True,
         ),
     ]

@@ -143,8 +143,8 @@ def _require_json_object(name: str, value: object) -> None:
         raise InvalidMessageError(
             f"message {name} must be a JSON object, not {type(value).__name__}"
         )
-    _dumps(name, value)
-    if _contains_nul(value):
+    text = _dumps(name, value)
+    if "\\u0000" in text and _contains_nul(value):  # JSON escapes NUL: no escape, no NUL
         raise InvalidMessageError(
             f"message {name} contains a NUL character (\\u0000), which PostgreSQL cannot store"
         )

@@ -21,11 +21,19 @@ CATEGORY_REACH = (
     " WHERE message_store.category(m.stream_name) = %s"
     " AND m.global_position <= (SELECT message_store.read_horizon())"
 )
+GET_ENTITY_MESSAGES = "SELECT * FROM message_store.get_entity_messages(%s, %s)"
+SORT_MEMORY_FOR_TRANSACTION = "SET LOCAL work_mem = '64MB'"
+READ_HORIZON = "SELECT message_store.read_horizon()"
 STREAM_VERSION = "SELECT message_store.stream_version(%s)"
 LISTEN = "LISTEN message_store"
 NOTIFY_CHANNEL = "message_store"
 DISABLE_NOTIFY = "SET message_store.notify = 'off'"
 DISABLE_NOTIFY_IN_TRANSACTION = "SET LOCAL message_store.notify = 'off'"
+SILENCE_NOTIFY = (
+    "SELECT current_setting('message_store.notify', true),"
+    " set_config('message_store.notify', 'off', true)"
+)
+RESTORE_NOTIFY = "SELECT set_config('message_store.notify', %s, true)"
 NOTIFY = "SELECT pg_notify(%s, %s)"
 ERASE_STREAM = "SELECT message_store.erase_stream(%s, %s::varchar[])"
 

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from message_store.errors import MessageStoreError
 from message_store.messages import new_id
 from videos import services
-from videos.models import Video
+from videos.models import Tracking, Video
 
 
 @admin.register(Video)
@@ -139,3 +139,21 @@ class VideoAdmin(admin.ModelAdmin):
             return "—"
         url = reverse("admin:message_store_message_trace", kwargs={"trace_id": video.trace_id})
         return format_html('<a href="{}">Trace of the upload ({})</a>', url, video.trace_id)
+
+
+@admin.register(Tracking)
+class TrackingAdmin(admin.ModelAdmin):
+    """How far the aggregator has applied each category (its positions live here, with the
+    rows, rather than as `Read` events in the message store)."""
+
+    list_display = ("subscriber_id", "position", "updated_at")
+    ordering = ("subscriber_id",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,31 +1,40 @@
 """The videos aggregator: turns the catalog's command and events into the `Video` view rows.
 
 Each message type has a small projector that reads the message (never trusting it) and returns
-the columns that step sets. `apply` writes them with one guarded upsert statement:
+the columns that step sets (a `Change`). Changes are written with guarded upserts:
 
     INSERT ... ON CONFLICT (id) DO UPDATE SET <the step's columns>
     WHERE row.last_global_position < new.last_global_position
 
-PostgreSQL runs that atomically, locking the row, so two aggregators racing on one video cannot
-interleave, and a message already reflected by the row (a duplicate, or one older than the row,
-delivered late by the other subscription or a replay) changes nothing. The rebuild command runs
-the same projectors and the same statement against a staging table.
+PostgreSQL runs each atomically, locking the rows, so two aggregators racing on one video
+cannot interleave, and a message already reflected by the row (a duplicate, or one older than
+the row, delivered late by the other subscription or a replay) changes nothing.
+
+`apply_all` writes many changes in a few multi-row statements with the same outcome as one by
+one: statement n holds the n-th change of each video (grouped by the columns they set), so a
+video's changes still land in order. Inside `applying_together()` (the aggregator's tracked
+read batch, see `videos.tracking`) the handlers collect their changes and the block writes them
+at its end, in the batch's transaction. The rebuild folds changes in memory with `fold`, which
+gives the row the upserts would.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import threading
 import uuid
-from collections.abc import Callable, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from typing import Any
 
+import psycopg
 from django.contrib.auth import get_user_model
 from django.db import connection
-from psycopg.types.json import Jsonb
 
 from catalog import messages
 from catalog.upcasters import upcaster
@@ -201,21 +210,7 @@ PROJECTORS = {
 
 def apply(change: Change, *, table: str | None = None) -> bool:
     """Upsert `change` into the view table; False when the row already reflected it."""
-    values = {**COLUMN_DEFAULTS, **change.values}
-    params = [
-        change.video_id,
-        *(_db_value(values[column]) for column in COLUMN_DEFAULTS),
-        change.status or Status.QUEUED,
-        change.time,
-        change.time,
-        change.global_position,
-    ]
-    sql = _upsert_sql(
-        table or Video._meta.db_table, tuple(sorted(change.values)), change.status is not None
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        changed = cursor.rowcount == 1
+    changed = apply_all([change], table=table) == 1
     if not changed:
         logger.debug(
             "video %s already reflects position %s; ignored",
@@ -225,11 +220,71 @@ def apply(change: Change, *, table: str | None = None) -> bool:
     return changed
 
 
+def apply_all(changes: Sequence[Change], *, table: str | None = None) -> int:
+    """Upsert `changes` in order, as `apply` one by one would; return how many rows changed."""
+    rounds: dict[tuple[int, tuple[str, ...], bool], list[Change]] = {}
+    seen: Counter[uuid.UUID] = Counter()
+    for change in changes:
+        key = (seen[change.video_id], tuple(sorted(change.values)), change.status is not None)
+        seen[change.video_id] += 1
+        rounds.setdefault(key, []).append(change)
+    changed = 0
+    connection.ensure_connection()
+    # psycopg's own cursor binds on the server: each column travels as one typed array, with
+    # no quoting in Python (Django's cursor composes the SQL text client-side).
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        for key in sorted(rounds):
+            group = rounds[key]
+            sql = _upsert_sql(table or Video._meta.db_table, key[1], key[2])
+            cursor.execute(sql, _columns(group))
+            changed += cursor.rowcount
+    return changed
+
+
+def fold(row: dict[str, Any] | None, change: Change) -> dict[str, Any]:
+    """The row (column -> value, `COLUMNS`) after `change`, as the upsert would leave it."""
+    if row is None:
+        return dict(zip(COLUMNS, _row(change), strict=True))
+    if change.global_position <= row["last_global_position"]:
+        return row
+    row.update(change.values)
+    if change.status is not None:
+        row["status"] = change.status
+    row["updated_at"] = change.time
+    row["last_global_position"] = change.global_position
+    return row
+
+
+class _Collected(threading.local):
+    changes: list[Change] | None = None
+
+
+_collected = _Collected()
+
+
+@contextmanager
+def applying_together() -> Iterator[None]:
+    """Collect the changes the handlers apply in this thread until the block ends, then write
+    them with `apply_all`, still inside the block (so in the caller's transaction)."""
+    if _collected.changes is not None:
+        raise RuntimeError("already applying together")
+    _collected.changes = []
+    try:
+        yield
+        apply_all(_collected.changes)
+    finally:
+        _collected.changes = None
+
+
 def handler(projector: Callable[[Message], Change]) -> Callable[..., None]:
     """A subscription handler (`handler(message, *, store)`) that projects and applies."""
 
     def handle(message: Message, *, store: object = None) -> None:
-        apply(projector(message))
+        change = projector(message)
+        if _collected.changes is None:
+            apply(change)
+        else:
+            _collected.changes.append(change)
 
     handle.__name__ = f"handle_{projector.__name__.removeprefix('project_')}"
     handle.__doc__ = f"Apply {projector.__name__} to the view data."
@@ -240,28 +295,82 @@ COMMAND_HANDLERS = {kind: handler(projector) for kind, projector in COMMAND_PROJ
 EVENT_HANDLERS = {kind: handler(projector) for kind, projector in EVENT_PROJECTORS.items()}
 
 
-def _db_value(value: Any) -> Any:
-    return Jsonb(value) if isinstance(value, list | dict) else value
+def _row(change: Change) -> list[Any]:
+    """The change as a new row, in `COLUMNS` order."""
+    values = {**COLUMN_DEFAULTS, **change.values}
+    return [
+        change.video_id,
+        *(values[column] for column in COLUMN_DEFAULTS),
+        change.status or Status.QUEUED,
+        change.time,
+        change.time,
+        change.global_position,
+    ]
+
+
+def _columns(changes: list[Change]) -> list[list[Any]]:
+    """The changes' new rows, column by column (one array parameter per column)."""
+    columns = [list(column) for column in zip(*map(_row, changes), strict=True)]
+    for index, model_field in enumerate(_fields()):
+        if model_field.get_internal_type() not in _NATIVE_TYPES:
+            prepare = model_field.get_db_prep_value
+            columns[index] = [prepare(value, connection) for value in columns[index]]
+    return columns
+
+
+_NATIVE_TYPES = frozenset(
+    {
+        "UUIDField",
+        "CharField",
+        "TextField",
+        "IntegerField",
+        "PositiveIntegerField",
+        "BigIntegerField",
+        "FloatField",
+        "ForeignKey",
+        "DateTimeField",
+    }
+)
+"""Fields whose Python values psycopg sends as they are (others go through Django's
+`get_db_prep_value`, a JSONField's for one)."""
 
 
 @cache
-def _upsert_sql(table: str, updated: tuple[str, ...], sets_status: bool = True) -> str:
+def _fields() -> list:
+    by_column = {field.column: field for field in Video._meta.concrete_fields}
+    return [by_column[column] for column in COLUMNS]
+
+
+@cache
+def _upsert_sql(table: str, updated: tuple[str, ...], sets_status: bool) -> str:
     quote = connection.ops.quote_name
     user_model = get_user_model()._meta
-    owner_value = (
-        f"(SELECT u.{quote(user_model.pk.column)} FROM {quote(user_model.db_table)} u"
-        f" WHERE u.{quote(user_model.pk.column)} = %s)"
-    )
-    placeholders = [owner_value if column == "owner_id" else "%s" for column in COLUMNS]
+    user_pk = quote(user_model.pk.column)
+    selected = [
+        f"(SELECT u.{user_pk} FROM {quote(user_model.db_table)} u WHERE u.{user_pk} = x.owner_id)"
+        if column == "owner_id"
+        else f"x.{quote(column)}"
+        for column in COLUMNS
+    ]
+    arrays = ", ".join(f"%s::{_array_type(field)}[]" for field in _fields())
     assignments = [*updated, *(["status"] if sets_status else []), "updated_at"]
     assignments.append("last_global_position")
     return (
         f"INSERT INTO {quote(table)} AS v ({', '.join(map(quote, COLUMNS))})"
-        f" VALUES ({', '.join(placeholders)})"
+        f" SELECT {', '.join(selected)}"
+        f" FROM unnest({arrays}) AS x({', '.join(map(quote, COLUMNS))})"
         f" ON CONFLICT ({quote('id')}) DO UPDATE SET "
         + ", ".join(f"{quote(column)} = EXCLUDED.{quote(column)}" for column in assignments)
         + f" WHERE v.{quote('last_global_position')} < EXCLUDED.{quote('last_global_position')}"
     )
+
+
+def _array_type(model_field) -> str:
+    """The SQL type a column's values travel in: its own, but owners as bigint (an id from a
+    message that is too large for the column must find no user, not fail the statement)."""
+    if model_field.column == "owner_id":
+        return "bigint"
+    return model_field.db_type(connection)
 
 
 # Reading messages (never trusted) -------------------------------------------------------------

@@ -250,7 +250,7 @@ def clock(seconds: float) -> str:
 class TranscriptCue(models.Model):
     """One timed cue of a video's transcript, for finding the moment words are spoken.
 
-    Derived data of `Video.segments`, kept by the database: a trigger (migration 0002_owner)
+    Derived data of `Video.segments`, kept by the database: a trigger (migration 0003_owner)
     rewrites a video's cues in the same statement that changes its segments, whichever code
     writes the row (the aggregator's upsert, the rebuild's merge, a test).
     """
@@ -277,3 +277,23 @@ class TranscriptCue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.video_id} @ {self.start:.1f}s"
+
+
+class Tracking(models.Model):
+    """How far a subscriber of the message store has applied its category to the view data.
+
+    Written in the same transaction as the rows it accounts for (see `message_store.tracking`),
+    so rows and position never disagree: the aggregator applies every message exactly once.
+    """
+
+    subscriber_id = models.CharField(max_length=200, primary_key=True)
+    position = models.BigIntegerField(
+        help_text="global position of the last message applied (or passed over)"
+    )
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "subscriber position"
+
+    def __str__(self) -> str:
+        return f"{self.subscriber_id} at {self.position}"

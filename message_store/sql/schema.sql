@@ -85,10 +85,12 @@ CREATE INDEX IF NOT EXISTS messages_category
   );
 
 -- The highest global position drawn from the sequence so far (0 before the first write).
+-- pg_sequence_last_value() is NULL until the sequence is first drawn from; a function call,
+-- it costs less than a scan of the sequence relation.
 CREATE OR REPLACE FUNCTION message_store.last_drawn_position()
 RETURNS bigint AS $$
-  SELECT CASE WHEN s.is_called THEN s.last_value ELSE s.last_value - 1 END
-    FROM message_store.messages_global_position_seq s;
+  SELECT coalesce(
+    pg_sequence_last_value('message_store.messages_global_position_seq'::regclass), 0);
 $$ LANGUAGE sql VOLATILE;
 
 -- Writing --------------------------------------------------------------------------------------
@@ -118,7 +120,10 @@ DROP FUNCTION IF EXISTS message_store.notify_commit(varchar);
 --    advisory lock held until commit: every position this transaction draws is greater, so a
 --    reader that stops at the lowest advertised value (read_horizon) never passes it. The key
 --    is the two-integer form (objsubid 2 in pg_locks), tagged 0x4D53 in the upper 16 bits of
---    the first key, the value in the other 48 bits.
+--    the first key, the value in the other 48 bits. A transaction advertises once, at its first
+--    write (noted in the transaction-local setting message_store.advertised, which a rollback
+--    to a savepoint undoes together with the lock): its first value is below all it draws, and
+--    a transaction writing a whole batch holds one such lock, not one per message.
 -- 3. Notify channel `message_store` (payload: the category) at commit. PostgreSQL serializes
 --    the commits of notifying transactions server-wide, which would undo the per-stream
 --    locking; so by default only one transaction per category notifies at a time (a try-lock
@@ -136,15 +141,13 @@ CREATE OR REPLACE FUNCTION message_store.write_message(
 )
 RETURNS bigint AS $$
 DECLARE
-  _message_id uuid;
   _stream_version bigint;
   _next_position bigint;
   _drawn bigint;
+  _transaction text;
   _notify text;
   _category varchar := split_part(write_message.stream_name, '-', 1);
 BEGIN
-  _message_id := uuid(write_message.id);
-
   PERFORM pg_advisory_xact_lock(message_store.hash_64(write_message.stream_name));
 
   SELECT coalesce(max(m.position), -1)
@@ -163,18 +166,21 @@ BEGIN
 
   _next_position := _stream_version + 1;
 
-  SELECT CASE WHEN s.is_called THEN s.last_value ELSE s.last_value - 1 END
-    INTO _drawn
-    FROM message_store.messages_global_position_seq s;
-  PERFORM pg_advisory_xact_lock_shared(
-    ((19795::bigint << 16) | (_drawn >> 32))::int4,
-    ((_drawn & 4294967295) - CASE WHEN (_drawn & 4294967295) >= 2147483648
-                                  THEN 4294967296 ELSE 0 END)::int4
-  );
+  _transaction := pg_current_xact_id()::text;
+  IF current_setting('message_store.advertised', true) IS DISTINCT FROM _transaction THEN
+    _drawn := coalesce(
+      pg_sequence_last_value('message_store.messages_global_position_seq'::regclass), 0);
+    PERFORM pg_advisory_xact_lock_shared(
+      ((19795::bigint << 16) | (_drawn >> 32))::int4,
+      ((_drawn & 4294967295) - CASE WHEN (_drawn & 4294967295) >= 2147483648
+                                    THEN 4294967296 ELSE 0 END)::int4
+    );
+    PERFORM set_config('message_store.advertised', _transaction, true);
+  END IF;
 
   INSERT INTO message_store.messages (id, stream_name, position, type, data, metadata)
   VALUES (
-    _message_id,
+    uuid(write_message.id),
     write_message.stream_name,
     _next_position,
     write_message.type,
@@ -437,6 +443,29 @@ BEGIN
   END IF;
 
   RETURN QUERY EXECUTE _command USING "position", batch_size, _horizon;
+END;
+$$ LANGUAGE plpgsql VOLATILE;
+
+-- Ours: the messages of some categories up to `up_to` (capped at the read horizon), ordered by
+-- the id part of their stream names, then global position: each entity's messages together
+-- (`catalog:command-42` with `catalog-42`), so that a projection can be rebuilt in one pass
+-- holding one entity at a time. Pass a horizon read beforehand (read_horizon()) to know how far
+-- the result reaches.
+CREATE OR REPLACE FUNCTION message_store.get_entity_messages(
+  categories varchar[],
+  up_to bigint
+)
+RETURNS SETOF message_store.message AS $$
+DECLARE
+  _horizon bigint := least(up_to, message_store.read_horizon());
+BEGIN
+  RETURN QUERY
+    SELECT m.id::varchar, m.stream_name::varchar, m.type::varchar, m.position::bigint,
+           m.global_position::bigint, m.data::varchar, m.metadata::varchar, m.time::timestamp
+      FROM message_store.messages m
+     WHERE message_store.category(m.stream_name) = ANY(get_entity_messages.categories)
+       AND m.global_position <= _horizon
+     ORDER BY message_store.id(m.stream_name), m.global_position;
 END;
 $$ LANGUAGE plpgsql VOLATILE;
 

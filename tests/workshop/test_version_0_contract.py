@@ -26,7 +26,7 @@ from tests.workshop import controls as old
 from tests.workshop.controls import Shape
 from transcode import messages as transcode_messages
 from transcribe import messages as transcribe_messages
-from videos.models import Video
+from videos.models import Tracking, Video
 
 VIDEO_ID = old.VIDEO_ID
 ORIGIN = old.catalog_stream()
@@ -182,6 +182,7 @@ def outcome(case: Case, subject: Callable[[], Shape]) -> tuple[list[tuple], list
         connection.execute("TRUNCATE message_store.messages RESTART IDENTITY")
     ParkedMessage.objects.all().delete()
     Video.objects.all().delete()
+    Tracking.objects.all().delete()
     for shape in case.before:
         shape().write(store)
     written = subject().write(store)

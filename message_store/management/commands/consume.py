@@ -30,6 +30,11 @@ class Command(BaseCommand):
             "--poll-interval", type=float, default=5.0, help="seconds between safety polls"
         )
         parser.add_argument(
+            "--one-transaction-per-message",
+            action="store_true",
+            help="commit each message's handling on its own, even where a batch could share one",
+        )
+        parser.add_argument(
             "--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"]
         )
 
@@ -42,6 +47,7 @@ class Command(BaseCommand):
                 poll_interval=options["poll_interval"],
                 group_member=options["group_member"],
                 group_size=options["group_size"],
+                batch_transactions=not options["one_transaction_per_message"],
             )
         except ValueError as error:
             raise CommandError(str(error)) from error
