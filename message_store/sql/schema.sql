@@ -239,6 +239,40 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql VOLATILE;
 
+-- Message DB's checks of consumer group arguments, with its error texts, shared by every
+-- category read of ours that takes a group.
+CREATE OR REPLACE FUNCTION message_store.require_consumer_group(
+  consumer_group_member bigint,
+  consumer_group_size bigint
+)
+RETURNS void AS $$
+BEGIN
+  IF (consumer_group_member IS NULL) <> (consumer_group_size IS NULL) THEN
+    RAISE EXCEPTION
+      'Consumer group member and size must be specified (Consumer Group Member: %, Consumer Group Size: %)',
+      consumer_group_member, consumer_group_size;
+  END IF;
+
+  IF consumer_group_size IS NOT NULL THEN
+    IF consumer_group_size < 1 THEN
+      RAISE EXCEPTION
+        'Consumer group size must not be less than 1 (Consumer Group Member: %, Consumer Group Size: %)',
+        consumer_group_member, consumer_group_size;
+    END IF;
+    IF consumer_group_member < 0 THEN
+      RAISE EXCEPTION
+        'Consumer group member must not be less than 0 (Consumer Group Member: %, Consumer Group Size: %)',
+        consumer_group_member, consumer_group_size;
+    END IF;
+    IF consumer_group_member >= consumer_group_size THEN
+      RAISE EXCEPTION
+        'Consumer group member must be less than the group size (Consumer Group Member: %, Consumer Group Size: %)',
+        consumer_group_member, consumer_group_size;
+    END IF;
+  END IF;
+END;
+$$ LANGUAGE plpgsql IMMUTABLE;
+
 CREATE OR REPLACE FUNCTION message_store.require_sql_condition()
 RETURNS void AS $$
 BEGIN
@@ -319,29 +353,7 @@ BEGIN
     RAISE EXCEPTION 'Correlation must be a category (Correlation: %)', correlation;
   END IF;
 
-  IF (consumer_group_member IS NULL) <> (consumer_group_size IS NULL) THEN
-    RAISE EXCEPTION
-      'Consumer group member and size must be specified (Consumer Group Member: %, Consumer Group Size: %)',
-      consumer_group_member, consumer_group_size;
-  END IF;
-
-  IF consumer_group_size IS NOT NULL THEN
-    IF consumer_group_size < 1 THEN
-      RAISE EXCEPTION
-        'Consumer group size must not be less than 1 (Consumer Group Member: %, Consumer Group Size: %)',
-        consumer_group_member, consumer_group_size;
-    END IF;
-    IF consumer_group_member < 0 THEN
-      RAISE EXCEPTION
-        'Consumer group member must not be less than 0 (Consumer Group Member: %, Consumer Group Size: %)',
-        consumer_group_member, consumer_group_size;
-    END IF;
-    IF consumer_group_member >= consumer_group_size THEN
-      RAISE EXCEPTION
-        'Consumer group member must be less than the group size (Consumer Group Member: %, Consumer Group Size: %)',
-        consumer_group_member, consumer_group_size;
-    END IF;
-  END IF;
+  PERFORM message_store.require_consumer_group(consumer_group_member, consumer_group_size);
 
   -- Nothing can be there yet: skip the horizon (it reads pg_locks, the costly part of a read).
   IF "position" > message_store.last_drawn_position() THEN
@@ -547,26 +559,7 @@ BEGIN
   "position" := coalesce("position", 1);
   batch_size := coalesce(batch_size, 1000);
 
-  IF (consumer_group_member IS NULL) <> (consumer_group_size IS NULL) THEN
-    RAISE EXCEPTION
-      'Consumer group member and size must be specified (Consumer Group Member: %, Consumer Group Size: %)',
-      consumer_group_member, consumer_group_size;
-  END IF;
-  IF consumer_group_size < 1 THEN
-    RAISE EXCEPTION
-      'Consumer group size must not be less than 1 (Consumer Group Member: %, Consumer Group Size: %)',
-      consumer_group_member, consumer_group_size;
-  END IF;
-  IF consumer_group_member < 0 THEN
-    RAISE EXCEPTION
-      'Consumer group member must not be less than 0 (Consumer Group Member: %, Consumer Group Size: %)',
-      consumer_group_member, consumer_group_size;
-  END IF;
-  IF consumer_group_member >= consumer_group_size THEN
-    RAISE EXCEPTION
-      'Consumer group member must be less than the group size (Consumer Group Member: %, Consumer Group Size: %)',
-      consumer_group_member, consumer_group_size;
-  END IF;
+  PERFORM message_store.require_consumer_group(consumer_group_member, consumer_group_size);
 
   IF "position" > message_store.last_drawn_position() THEN
     RETURN;
