@@ -9,6 +9,7 @@ from typing import Any
 from message_store.contracts import MalformedMessageError
 from message_store.errors import (
     DuplicateMessageIdError,
+    MessageStoreError,
     StaleEntityError,
     VersionConflictError,
 )
@@ -79,6 +80,10 @@ def emit(
     )
 
 
+RACES = 5
+"""How many times `run_once` writes an outcome again after others wrote to the job's stream."""
+
+
 def run_once(
     store: MessageStore, command: Message, stream: str, projection, work: Callable[[], Any]
 ) -> None:
@@ -87,9 +92,25 @@ def run_once(
 
     The projection's entity must have a `finished` flag. A duplicate command, or one handled
     again after a crash that came after the write, finds the job finished and does nothing.
+    When another writer wrote to the stream while the work ran (the write then loses on its
+    expected version), the stream is read again: if that writer finished the job, nothing is
+    written; if it did not (the workshop's simulated jobs answer our commands with what the
+    projection does not count as an outcome), the outcome is written after it, without doing
+    the work again. For handlers that run outside a store transaction (long jobs always do).
     """
     job, version = store.fetch(stream, projection)
     if job.finished:
         logger.info("%s already finished; skipping %s %s", stream, command.type, command.id)
         return
-    emit(store, command, stream, work(), expected_version=version)
+    outcome = work()
+    for _ in range(RACES):
+        try:
+            if emit(store, command, stream, outcome, expected_version=version):
+                return
+        except StaleEntityError:
+            pass
+        job, version = store.fetch(stream, projection)
+        if job.finished:
+            return
+        logger.info("%s has no outcome of this job yet; writing it after the others", stream)
+    raise MessageStoreError(f"{stream}: others kept writing; the outcome is not written yet")
