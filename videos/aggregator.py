@@ -22,7 +22,8 @@ same event types with less in them), so a projector sets only the columns its me
 (a `Started` without a title keeps the title the upload gave), a `Transcoded` whose
 `transcodedUri` is not a file of ours (the workshop's YouTube URL) sets nothing, and the status
 follows `next_status`: the process only moves forward, and a video is Ready only with a video
-to play. That rule is the one piece of SQL in the upsert besides the guard (`_status_sql`).
+to play. That rule, and "a transcription without captions never replaces one with captions"
+(`_keeps_transcript`), are the only SQL in the upsert besides the guard; `fold` mirrors them.
 """
 
 from __future__ import annotations
@@ -305,8 +306,10 @@ def fold(row: dict[str, Any] | None, change: Change) -> dict[str, Any]:
         return row
     video_name = change.values.get("video_name", row["video_name"])
     status = next_status(row["status"], change.status, video_name)
-    step_at = row["step_at"]
+    step_at, transcript = row["step_at"], row["transcript"]
     row.update(change.values)
+    if _keeps_transcript(change.values.keys()) and row["captions_name"]:
+        row["transcript"] = transcript
     if status != row["status"]:
         row["status"] = status
     else:
@@ -337,6 +340,12 @@ def next_status(current: str, proposed: str | None, video_name: str) -> str:
     if STATUS_ORDER.index(proposed) <= STATUS_ORDER.index(current):
         return current
     return proposed
+
+
+def _keeps_transcript(columns) -> bool:
+    """A transcription without captions (the workshop's fixed text) never replaces one that
+    came with captions (ours): its copy may land after ours, as two catalogs race."""
+    return "transcript" in columns and "captions_name" not in columns
 
 
 def _status_sql(video_name: str) -> str:
@@ -459,6 +468,11 @@ def _upsert_sql(table: str, updated: tuple[str, ...], sets_status: bool) -> str:
                 f"CASE WHEN ({status}) IS DISTINCT FROM v.{quote('status')}"
                 f" THEN EXCLUDED.{quote('step_at')} ELSE v.{quote('step_at')} END"
             )
+    if _keeps_transcript(updated):
+        assignments["transcript"] = (
+            f"CASE WHEN v.{quote('captions_name')} <> '' THEN v.{quote('transcript')}"
+            f" ELSE EXCLUDED.{quote('transcript')} END"
+        )
     assignments["updated_at"] = f"EXCLUDED.{quote('updated_at')}"
     assignments["last_global_position"] = f"EXCLUDED.{quote('last_global_position')}"
     return (
