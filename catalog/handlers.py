@@ -77,6 +77,8 @@ def handle_transcoded(message: Message, *, store: MessageStore) -> None:
     the transcription is already there (another writer's order), the video may be complete.
     """
     transcoded = messages.Transcoded.parse(message)
+    if _erased_again_if_deleted(message, store, transcoded.video_id):
+        return
     if not is_storage_name(transcoded.transcoded_uri):
         logger.info("%s %s is not a video of ours; ignored", message.type, message.id)
         return
@@ -115,7 +117,26 @@ def _send_unless_done(
 
 def handle_transcribed(message: Message, *, store: MessageStore) -> None:
     transcribed = messages.Transcribed.parse(message)
+    if _erased_again_if_deleted(message, store, transcribed.video_id):
+        return
     _catalog_when_complete(message, store, transcribed.video_id)
+
+
+def _erased_again_if_deleted(message: Message, store: MessageStore, video_id: str) -> bool:
+    """True when the video is deleted: then this event, which another writer put in its stream
+    after the erasure (the workshop's catalog copies its jobs' outcomes, and may copy ours,
+    speech and all), is erased too, with the files it names."""
+    video, _ = store.fetch(message.stream_name, projection)
+    if not video.deleted:
+        return False
+    logger.info("%s %s in deleted video %s: erasing it", message.type, message.id, video_id)
+    late_files = file_names(message.data, *OUTCOME_FILES)
+    erasure.erase_video(store, video_id, [*video.files, *late_files])
+    return True
+
+
+OUTCOME_FILES = ("transcodedUri", "posterUri", "playlistUri", "captionsUri")
+"""The keys of a job's outcome that name files."""
 
 
 def _catalog_when_complete(message: Message, store: MessageStore, video_id: str) -> None:
@@ -164,9 +185,7 @@ def _copy_outcome(
     video, version = store.fetch(stream, projection)
     if video.deleted:
         logger.info("late %s for deleted video %s: erasing it", message.type, video_id)
-        late_files = file_names(
-            message.data, "transcodedUri", "posterUri", "playlistUri", "captionsUri"
-        )
+        late_files = file_names(message.data, *OUTCOME_FILES)
         erasure.erase_video(store, video_id, [*video.files, *late_files])
         return
     event = make_event(video_id)

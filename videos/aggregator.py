@@ -22,8 +22,9 @@ same event types with less in them), so a projector sets only the columns its me
 (a `Started` without a title keeps the title the upload gave), a `Transcoded` whose
 `transcodedUri` is not a file of ours (the workshop's YouTube URL) sets nothing, and the status
 follows `next_status`: the process only moves forward, and a video is Ready only with a video
-to play. That rule, and "a transcription without captions never replaces one with captions"
-(`_keeps_transcript`), are the only SQL in the upsert besides the guard; `fold` mirrors them.
+to play, and a failed or deleted one takes no further step. Those rules, and "a transcription
+without captions never replaces one with captions" (`_keeps_transcript`), are the only SQL in
+the upsert besides the guard; `fold` mirrors them.
 """
 
 from __future__ import annotations
@@ -302,7 +303,7 @@ def fold(row: dict[str, Any] | None, change: Change) -> dict[str, Any]:
     """The row (column -> value, `COLUMNS`) after `change`, as the upsert would leave it."""
     if row is None:
         return dict(zip(COLUMNS, _row(change), strict=True))
-    if change.global_position <= row["last_global_position"]:
+    if change.global_position <= row["last_global_position"] or _too_late(row["status"], change):
         return row
     video_name = change.values.get("video_name", row["video_name"])
     status = next_status(row["status"], change.status, video_name)
@@ -332,14 +333,24 @@ def next_status(current: str, proposed: str | None, video_name: str) -> str:
 
     The process only moves forward: a late or duplicate step (another writer's `Started`
     after our `Transcoded`, a copy of an outcome after `Cataloged`) never moves it back, and
-    failed and deleted stay. Ready (`cataloged`) needs a video to play: the workshop's catalog
-    writes `Cataloged` after its transcode answered with a YouTube URL, which sets no video.
+    failed and deleted stay (`_too_late`: they take no step at all). Ready (`cataloged`) needs
+    a video to play: the workshop's catalog writes `Cataloged` after its transcode answered
+    with a YouTube URL, which sets no video.
     """
     if proposed is None or (proposed == Status.CATALOGED and not video_name):
         return current
     if STATUS_ORDER.index(proposed) <= STATUS_ORDER.index(current):
         return current
     return proposed
+
+
+FINAL = (Status.FAILED, Status.DELETED)
+
+
+def _too_late(status: str, change: Change) -> bool:
+    """A failed or deleted video takes no further step of the process (another writer's copy
+    of a job's outcome, say): only `Deleted` after `failed`, and the owner's edits (no status)."""
+    return status in FINAL and change.status not in (None, Status.DELETED)
 
 
 def _keeps_transcript(columns) -> bool:
@@ -482,7 +493,14 @@ def _upsert_sql(table: str, updated: tuple[str, ...], sets_status: bool) -> str:
         f" ON CONFLICT ({quote('id')}) DO UPDATE SET "
         + ", ".join(f"{quote(column)} = {value}" for column, value in assignments.items())
         + f" WHERE v.{quote('last_global_position')} < EXCLUDED.{quote('last_global_position')}"
+        + (_not_too_late_sql() if sets_status else "")
     )
+
+
+def _not_too_late_sql() -> str:
+    """`_too_late` in SQL (for a change that proposes a status)."""
+    final = ", ".join(f"'{status}'" for status in FINAL)
+    return f" AND (v.status NOT IN ({final}) OR EXCLUDED.status = '{Status.DELETED}')"
 
 
 def _array_type(model_field) -> str:

@@ -20,17 +20,18 @@ WORKSHOP_STARTED = {"videoId": controls.VIDEO_ID, "uri": controls.SOURCE}
 
 def delivered(path: list[Message]) -> tuple[list[str], dict]:
     """Deliver `path` to the upserts, and fold it as the rebuild does; the statuses after each
-    message, and the row (checked to be the one `fold` gives)."""
-    statuses, folded = [], None
+    message, and the rows after each (checked to be the ones `fold` gives)."""
+    statuses, rows, folded = [], [], None
+    compared = [column for column in aggregator.COLUMNS if column != "owner_id"]  # a user or not
     for message in path:
         deliver(message)
-        statuses.append(snapshot(controls.VIDEO_ID)["status"])
+        row = snapshot(controls.VIDEO_ID)
         projector = aggregator.PROJECTORS[message.stream_name.split("-", 1)[0]][message.type]
         folded = aggregator.fold(folded, projector(message))
-    row = snapshot(controls.VIDEO_ID)
-    compared = [column for column in aggregator.COLUMNS if column != "owner_id"]  # a user or not
-    assert {column: row[column] for column in compared} == {c: folded[c] for c in compared}
-    return statuses, row
+        assert {column: row[column] for column in compared} == {c: folded[c] for c in compared}
+        statuses.append(row["status"])
+        rows.append(row)
+    return statuses, rows
 
 
 def test_a_late_started_does_not_move_the_video_back_nor_wipe_its_details():
@@ -43,10 +44,10 @@ def test_a_late_started_does_not_move_the_video_back_nor_wipe_its_details():
         controls.cataloged(global_position=6),
     ]
 
-    statuses, row = delivered(path)
+    statuses, rows = delivered(path)
 
     assert statuses == ["queued", "started", "transcoded", "transcoded", "transcribed", "cataloged"]
-    assert (row["title"], row["source_name"], row["trace_id"]) == (
+    assert (rows[-1]["title"], rows[-1]["source_name"], rows[-1]["trace_id"]) == (
         "A talk",
         controls.SOURCE,
         controls.TRACE_ID,
@@ -64,7 +65,7 @@ def test_cataloged_without_a_video_to_play_is_not_ready():
         controls.cataloged(global_position=7),
     ]
 
-    statuses, row = delivered(path)
+    statuses, rows = delivered(path)
 
     assert statuses == [
         "queued",
@@ -75,22 +76,32 @@ def test_cataloged_without_a_video_to_play_is_not_ready():
         "transcribed",
         "cataloged",
     ]
-    assert row["video_name"] == controls.WEB_VIDEO
+    assert rows[-1]["video_name"] == controls.WEB_VIDEO
 
 
-def test_failed_and_deleted_are_final():
+def test_failed_and_deleted_are_final_and_take_no_further_step():
+    """Other writers' copies (the workshop's catalog copies its fixed transcription into a
+    failed or deleted video's stream) change nothing; the owner may still rename a failed one."""
+    rename = {"videoId": controls.VIDEO_ID, "title": "Renamed", "description": ""}
     path = [
         controls.started(),
         controls.transcode_failed(),
         controls.transcribed(),
         controls.cataloged(),
-        controls.message("Deleted", {"videoId": controls.VIDEO_ID}, global_position=6),
-        controls.transcoded(global_position=7),
+        controls.message("DetailsChanged", rename, global_position=6),
+        controls.message("Deleted", {"videoId": controls.VIDEO_ID}, global_position=7),
+        controls.transcribed(global_position=8),
     ]
 
-    statuses, _ = delivered(path)
+    statuses, rows = delivered(path)
 
-    assert statuses == ["started", "failed", "failed", "failed", "deleted", "deleted"]
+    assert statuses == ["started", "failed", "failed", "failed", "failed", "deleted", "deleted"]
+    assert (rows[4]["title"], rows[4]["transcript"], rows[4]["captions_name"]) == (
+        "Renamed",
+        "",
+        "",
+    )
+    assert (rows[6]["title"], rows[6]["transcript"]) == ("", "")
 
 
 def test_step_at_moves_only_with_the_status():
@@ -117,6 +128,9 @@ def test_a_transcription_without_captions_never_replaces_one_with_captions():
         ),
     ]
 
-    _, row = delivered(path)
+    _, rows = delivered(path)
 
-    assert (row["transcript"], row["captions_name"]) == (controls.TRANSCRIPT, controls.CAPTIONS)
+    assert (rows[-1]["transcript"], rows[-1]["captions_name"]) == (
+        controls.TRANSCRIPT,
+        controls.CAPTIONS,
+    )

@@ -192,3 +192,31 @@ def test_a_lossy_copy_after_ours_wipes_nothing(store):
         before.segments,
     )
     assert after.status == "cataloged"
+
+
+def test_a_copy_written_into_a_deleted_videos_stream_is_erased_too(store, owner):
+    """The workshop's catalog may copy an outcome (ours: the person's speech) into the stream
+    of a video deleted meanwhile: our catalog erases it as well, and the view keeps nothing."""
+    store.write(our_upload(owner))
+    run_ours(store, *EVERYTHING)
+    delete = messages.Delete(video_id=VIDEO_ID)
+    store.write(
+        NewMessage(
+            id=controls.shape_id(320),
+            stream_name=messages.command_stream(VIDEO_ID),
+            type=delete.type_name,
+            data=delete.to_data(),
+            metadata={"userId": str(owner.pk)},
+        )
+    )
+    run_ours(store, *EVERYTHING)
+    controls.v0_transcribed_copy(n=321, transcription="the words of the person").write(store)
+
+    run_ours(store, *EVERYTHING)
+
+    copy = store.read_last(STREAM, "Transcribed")
+    assert copy.id == controls.shape_id(321)
+    assert copy.data["transcription"] == ""
+    assert "erasedAt" in copy.metadata
+    assert (row().status, row().transcript) == ("deleted", "")
+    assert parked() == []
