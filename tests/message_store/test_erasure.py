@@ -102,9 +102,11 @@ def test_blanked_keys_stay_as_empty_strings(notes, sql):
 
     data = [row[5] for row in rows(sql)]
     assert (erased, again) == (3, 0)
-    assert data == ['{"text": "", "noteId": "n1"}', '{"noteId": "n1"}'] + [
-        '{"text": "", "noteId": "n1"}'
-    ] * 2
+    assert (
+        data
+        == ['{"text": "", "noteId": "n1"}', '{"noteId": "n1"}']
+        + ['{"text": "", "noteId": "n1"}'] * 2
+    )
     assert "secret" not in str(rows(sql))
 
 
