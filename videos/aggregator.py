@@ -189,18 +189,18 @@ TRANSCRIBED_KEYS = {
 }
 
 
+def project_transcribe_failed(message: Message) -> Change:
+    event = messages.TranscribeFailed.parse(message)
+    reason = _text(event.reason) or "The speech could not be transcribed."
+    return _change(message, event.video_id, Status.FAILED, {"failure_reason": reason})
+
+
 def project_cataloged(message: Message) -> Change:
     """Ready, once the row has a video to play (`next_status`): the workshop's catalog may
     write `Cataloged` for a video whose only transcode is its YouTube answer; our catalog
     writes `Cataloged` again once our transcode is copied."""
     event = messages.Cataloged.parse(message)
     return _change(message, event.video_id, Status.CATALOGED)
-
-
-def project_transcribe_failed(message: Message) -> Change:
-    event = messages.TranscribeFailed.parse(message)
-    reason = _text(event.reason) or "The speech could not be transcribed."
-    return _change(message, event.video_id, Status.FAILED, {"failure_reason": reason})
 
 
 def project_details_changed(message: Message) -> Change:
