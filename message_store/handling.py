@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from message_store.contracts import MalformedMessageError
+from message_store.erasure import is_erased
 from message_store.errors import (
     DuplicateMessageIdError,
     MessageStoreError,
@@ -15,6 +17,7 @@ from message_store.errors import (
 )
 from message_store.messages import Message, NewMessage, derived_id
 from message_store.metadata import follow, with_origin
+from message_store.projection import Projection
 from message_store.store import MessageStore
 from message_store.streams import stream_id
 
@@ -38,6 +41,23 @@ def write_once(store: MessageStore, message: NewMessage) -> bool:
         logger.info("skipped %s to %s: %s", message.type, message.stream_name, error)
         return False
     return True
+
+
+def job_projection(
+    initial: Callable[[], Any], outcome: str, failure: str, *, real: Callable[[Message], bool]
+) -> Projection:
+    """A job's stream folded into an `initial()` entity whose `finished` says whether the job is
+    done: by a `failure` event, or by an `outcome` event that `real` says is an outcome of real
+    work (other writers, the workshop's simulated jobs, may answer the same command with less),
+    or that is erased (its video was deleted)."""
+
+    def finished(job, _message: Message):
+        return replace(job, finished=True)
+
+    def outcome_finished(job, message: Message):
+        return finished(job, message) if is_erased(message) or real(message) else job
+
+    return Projection(initial=initial, handlers={outcome: outcome_finished, failure: finished})
 
 
 def require_stream_id(message: Message, expected_id: str) -> None:

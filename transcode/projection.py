@@ -1,4 +1,5 @@
-"""The transcode job as folded from `transcode-{transcodeId}`: is it finished?
+"""The transcode job as folded from `transcode-{transcodeId}` (older shapes through
+`transcode.upcasters`): is it finished?
 
 Only an outcome of real work finishes it: a `TranscodeFailed`, or a `Transcoded` whose
 `transcodedUri` is a file in our storage. The workshop's transcode (which may answer the same
@@ -9,12 +10,10 @@ video was deleted) keeps only identifiers; it still finishes the job.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from catalog.checks import is_storage_name
-from message_store.erasure import is_erased
-from message_store.messages import Message
-from message_store.projection import Projection
+from message_store.handling import job_projection
 from transcode.upcasters import upcaster
 
 
@@ -23,18 +22,11 @@ class TranscodeJob:
     finished: bool = False
 
 
-def _finished(job: TranscodeJob, _message: Message) -> TranscodeJob:
-    return replace(job, finished=True)
-
-
-def _transcoded(job: TranscodeJob, message: Message) -> TranscodeJob:
-    if is_erased(message) or is_storage_name(message.data.get("transcodedUri")):
-        return _finished(job, message)
-    return job
-
-
 projection = upcaster.projection(
-    Projection(
-        initial=TranscodeJob, handlers={"Transcoded": _transcoded, "TranscodeFailed": _finished}
+    job_projection(
+        TranscodeJob,
+        "Transcoded",
+        "TranscodeFailed",
+        real=lambda message: is_storage_name(message.data.get("transcodedUri")),
     )
 )

@@ -87,6 +87,19 @@ class Shape:
         )
 
 
+EVERY_SUBSCRIBER = (
+    "catalog-commands",
+    "catalog-events",
+    "catalog-transcode-events",
+    "catalog-transcribe-events",
+    "transcode",
+    "transcribe",
+    "videos-aggregator-commands",
+    "videos-aggregator",
+)
+"""Our whole system, for `run_ours`."""
+
+
 def run_ours(store: MessageStore, *subscribers: str) -> int:
     """Run our subscriptions (catalog, transcode, transcribe, videos) with these ids until idle;
     return how many messages they handled."""

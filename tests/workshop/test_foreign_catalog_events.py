@@ -15,22 +15,12 @@ from message_store.messages import NewMessage
 from message_store.store import MessageStore
 from tests.consumers.controls import parked
 from tests.workshop import controls
-from tests.workshop.controls import run_ours
+from tests.workshop.controls import EVERY_SUBSCRIBER, run_ours
 from tests.workshop.double import TRANSCRIPTION, YOUTUBE_URI
 from videos.models import Video
 
 VIDEO_ID = controls.VIDEO_ID
 STREAM = controls.catalog_stream()
-EVERYTHING = (
-    "catalog-commands",
-    "catalog-events",
-    "catalog-transcode-events",
-    "catalog-transcribe-events",
-    "transcode",
-    "transcribe",
-    "videos-aggregator-commands",
-    "videos-aggregator",
-)
 
 
 @pytest.fixture(autouse=True)
@@ -98,7 +88,7 @@ def test_a_foreign_started_after_ours_wipes_nothing(store, owner):
     run_ours(store, "catalog-commands", "videos-aggregator-commands")
     controls.v0_started(n=301).write(store)
 
-    run_ours(store, *EVERYTHING)
+    run_ours(store, *EVERY_SUBSCRIBER)
 
     video = row()
     assert (video.title, video.owner, video.description, video.visibility) == (
@@ -116,7 +106,7 @@ def test_our_started_follows_a_foreign_one_and_the_owner_keeps_the_video(store, 
     owner's commands are accepted."""
     store.write(our_upload(owner))
     controls.v0_started(n=302).write(store)
-    run_ours(store, *EVERYTHING)
+    run_ours(store, *EVERY_SUBSCRIBER)
 
     assert types(store)[:2] == ["Started", "Started"]
     change = messages.ChangeDetails(video_id=VIDEO_ID, title="Renamed", description="")
@@ -129,7 +119,7 @@ def test_our_started_follows_a_foreign_one_and_the_owner_keeps_the_video(store, 
             metadata={"userId": str(owner.pk)},
         )
     )
-    run_ours(store, *EVERYTHING)
+    run_ours(store, *EVERY_SUBSCRIBER)
 
     assert "DetailsChanged" in types(store)
     assert "CommandRefused" not in types(store)
@@ -154,7 +144,7 @@ def test_a_copy_of_ours_without_poster_or_playlist_is_completed_by_ours(store):
         controls.shape_id(304), STREAM, "Transcoded", {"videoId": VIDEO_ID, **lossy}, {}
     ).write(store)
 
-    run_ours(store, *EVERYTHING)
+    run_ours(store, *EVERY_SUBSCRIBER)
 
     video = row()
     assert (video.status, bool(video.poster_name), bool(video.playlist_name)) == (
@@ -167,7 +157,7 @@ def test_a_copy_of_ours_without_poster_or_playlist_is_completed_by_ours(store):
 
 def test_a_lossy_copy_after_ours_wipes_nothing(store):
     controls.v0_started().write(store)
-    run_ours(store, *EVERYTHING)
+    run_ours(store, *EVERY_SUBSCRIBER)
     before = row()
     transcoded = store.read_last(STREAM, "Transcoded")
     transcribed = store.read_last(STREAM, "Transcribed")
@@ -181,7 +171,7 @@ def test_a_lossy_copy_after_ours_wipes_nothing(store):
         controls.Shape(controls.shape_id(310 + n), STREAM, copy.type, data, {}).write(store)
     controls.v0_transcribed_copy(n=312, transcription=TRANSCRIPTION).write(store)
 
-    run_ours(store, *EVERYTHING)
+    run_ours(store, *EVERY_SUBSCRIBER)
 
     after = row()
     for column in ("poster_name", "playlist_name", "renditions", "duration_seconds", "width"):
@@ -198,7 +188,7 @@ def test_a_copy_written_into_a_deleted_videos_stream_is_erased_too(store, owner)
     """The workshop's catalog may copy an outcome (ours: the person's speech) into the stream
     of a video deleted meanwhile: our catalog erases it as well, and the view keeps nothing."""
     store.write(our_upload(owner))
-    run_ours(store, *EVERYTHING)
+    run_ours(store, *EVERY_SUBSCRIBER)
     delete = messages.Delete(video_id=VIDEO_ID)
     store.write(
         NewMessage(
@@ -209,10 +199,10 @@ def test_a_copy_written_into_a_deleted_videos_stream_is_erased_too(store, owner)
             metadata={"userId": str(owner.pk)},
         )
     )
-    run_ours(store, *EVERYTHING)
+    run_ours(store, *EVERY_SUBSCRIBER)
     controls.v0_transcribed_copy(n=321, transcription="the words of the person").write(store)
 
-    run_ours(store, *EVERYTHING)
+    run_ours(store, *EVERY_SUBSCRIBER)
 
     copy = store.read_last(STREAM, "Transcribed")
     assert copy.id == controls.shape_id(321)

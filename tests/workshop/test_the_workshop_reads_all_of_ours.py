@@ -16,21 +16,11 @@ from catalog import messages
 from message_store.messages import NewMessage
 from message_store.store import MessageStore
 from tests.consumers.controls import parked
-from tests.workshop.controls import run_ours
+from tests.workshop.controls import EVERY_SUBSCRIBER, run_ours
 from tests.workshop.double import Workshop
 from videos.models import Video
 
 READY, FAILED, EDITED, DELETED = (f"c0000000-0000-4000-8000-00000000000{n}" for n in range(1, 5))
-EVERYTHING = (
-    "catalog-commands",
-    "catalog-events",
-    "catalog-transcode-events",
-    "catalog-transcribe-events",
-    "transcode",
-    "transcribe",
-    "videos-aggregator-commands",
-    "videos-aggregator",
-)
 
 
 def command(video_id: str, body, owner: str, n: int) -> NewMessage:
@@ -72,14 +62,14 @@ def ours_done(store: MessageStore, settings, tmp_path, django_user_model) -> Mes
     store.write_batch([upload(video, owner, n) for n, video in enumerate(videos, 1)])
     run_ours(store, "catalog-commands", "catalog-events")
     transcode_fails(store, FAILED)
-    run_ours(store, *EVERYTHING)
+    run_ours(store, *EVERY_SUBSCRIBER)
     change = messages.ChangeDetails(video_id=EDITED, title="New", description="Words")
     store.write(command(EDITED, change, owner, 5))
     store.write(command(EDITED, messages.ChangeVisibility(video_id=EDITED, visibility="private"),
                         owner, 6))  # fmt: skip
     store.write(command(EDITED, messages.Delete(video_id=EDITED), "someone-else", 7))
     store.write(command(DELETED, messages.Delete(video_id=DELETED), owner, 8))
-    run_ours(store, *EVERYTHING)
+    run_ours(store, *EVERY_SUBSCRIBER)
     kinds = {m.type for m in store.read("catalog", batch_size=-1)}
     assert {"CommandRefused", "DetailsChanged", "Erased", "TranscodeFailed"} <= kinds
     return store
@@ -104,7 +94,7 @@ def test_the_workshop_reads_every_message_of_ours_without_stopping(ours_done):
     assert workshop.videos[READY]["uri"] == ready.video_name
     assert (workshop.videos[DELETED]["uri"], workshop.videos[DELETED]["transcription"]) == ("", "")
 
-    run_ours(ours_done, *EVERYTHING)
+    run_ours(ours_done, *EVERY_SUBSCRIBER)
 
     assert parked() == []
     assert view() == before
