@@ -42,6 +42,12 @@ def require_storage_name(message: Message, key: str, value: str) -> None:
         )
 
 
+def is_storage_name(name: object) -> bool:
+    """A name our storage holds: what our jobs report. The workshop's transcode answers with a
+    URL (a YouTube page), which is no video file of ours."""
+    return isinstance(name, str) and bool(name) and _storage_name_problem(name) is None
+
+
 def _storage_name_problem(name: str) -> str | None:
     if any(ord(char) < 32 or ord(char) == 127 for char in name):
         return "it contains control characters"

@@ -29,6 +29,10 @@ logger = logging.getLogger(__name__)
 
 KEPT_KEYS = ("videoId", "transcodeId", "transcribeId", "ownerId")
 """What an erased message keeps of its data: identifiers, never what a person wrote or said."""
+BLANKED_KEYS = ("uri", "transcodedUri", "transcription")
+"""What an erased message keeps as empty strings: the workshop's fields, because its code reads
+them from every message of their types and its aggregator stops for good on a missing one (a
+deleted video then shows in its list with no file and no text)."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,7 @@ def erase_video(store: MessageStore, video_id: str, file_names: Iterable[str]) -
     """Remove the video's files and erase its streams; safe to run again (it finds less)."""
     names = [*file_names, *conventional_files(video_id)]
     files = remove_files(names)
-    erased = erase_streams(store, video_streams(video_id), keep=KEPT_KEYS)
+    erased = erase_streams(store, video_streams(video_id), keep=KEPT_KEYS, blank=BLANKED_KEYS)
     logger.info("video %s erased: %s messages, %s files", video_id, erased, files)
     return ErasureResult(messages=erased, files=files)
 

@@ -5,6 +5,12 @@ step; and the outcomes of the transcode and transcribe jobs this catalog started
 `catalog`), copied into the video's stream. Every write names an expected version or an empty
 command stream and a derived id, so handling a message twice, or by two racing consumers,
 writes once.
+
+The workshop's components may run beside ours on the same streams (docs/workshop.md): its
+`Started` records no details, so ours is still written after it; its transcode's answer (a
+YouTube URL) is never the video's result, so the video waits for ours; a copy of an outcome
+that dropped fields (its catalog copies ours without poster, playlist or captions) is completed
+by copying the outcome again, even after `Cataloged`.
 """
 
 from __future__ import annotations
@@ -14,7 +20,8 @@ import logging
 import transcode.messages as transcode_messages
 import transcribe.messages as transcribe_messages
 from catalog import erasure, messages
-from catalog.projection import file_names, projection
+from catalog.checks import is_storage_name
+from catalog.projection import file_names, projection, told
 from message_store.contracts import MalformedMessageError
 from message_store.handling import emit, require_stream_id
 from message_store.messages import Message
@@ -36,7 +43,7 @@ def handle_catalog(message: Message, *, store: MessageStore) -> None:
         raise MalformedMessageError(f"Catalog {message.id}: visibility {command.visibility!r}")
     stream = messages.entity_stream(command.video_id)
     video, version = store.fetch(stream, projection)
-    if video.started:
+    if video.described or video.deleted:
         logger.info("video %s already started; skipping", command.video_id)
         return
     owner = message.metadata.get("userId")
@@ -70,6 +77,11 @@ def handle_transcoded(message: Message, *, store: MessageStore) -> None:
     the transcription is already there (another writer's order), the video may be complete.
     """
     transcoded = messages.Transcoded.parse(message)
+    if _erased_again_if_deleted(message, store, transcoded.video_id):
+        return
+    if not is_storage_name(transcoded.transcoded_uri):
+        logger.info("%s %s is not a video of ours; ignored", message.type, message.id)
+        return
     video, _ = store.fetch(message.stream_name, projection)
     if video.transcribed:
         _catalog_when_complete(message, store, transcoded.video_id)
@@ -105,7 +117,26 @@ def _send_unless_done(
 
 def handle_transcribed(message: Message, *, store: MessageStore) -> None:
     transcribed = messages.Transcribed.parse(message)
+    if _erased_again_if_deleted(message, store, transcribed.video_id):
+        return
     _catalog_when_complete(message, store, transcribed.video_id)
+
+
+def _erased_again_if_deleted(message: Message, store: MessageStore, video_id: str) -> bool:
+    """True when the video is deleted: then this event, which another writer put in its stream
+    after the erasure (the workshop's catalog copies its jobs' outcomes, and may copy ours,
+    speech and all), is erased too, with the files it names."""
+    video, _ = store.fetch(message.stream_name, projection)
+    if not video.deleted:
+        return False
+    logger.info("%s %s in deleted video %s: erasing it", message.type, message.id, video_id)
+    late_files = file_names(message.data, *OUTCOME_FILES)
+    erasure.erase_video(store, video_id, [*video.files, *late_files])
+    return True
+
+
+OUTCOME_FILES = ("transcodedUri", "posterUri", "playlistUri", "captionsUri")
+"""The keys of a job's outcome that name files."""
 
 
 def _catalog_when_complete(message: Message, store: MessageStore, video_id: str) -> None:
@@ -138,8 +169,11 @@ def _origin_video(message: Message) -> tuple[str, str] | None:
     return origin, video_id
 
 
-def _copy_outcome(message: Message, store: MessageStore, step: str, make_event) -> None:
-    """Copy a job's outcome into the video's stream, unless that step is already recorded.
+def _copy_outcome(
+    message: Message, store: MessageStore, step: str, make_event, *, failure: bool = False
+) -> None:
+    """Copy a job's outcome into the video's stream, unless the video failed or the step is
+    recorded: by any outcome for a `failure`, else by outcomes that told at least as much.
 
     The outcome of a job that was still running when its video was deleted is never copied:
     erasure runs again instead, so the files the job wrote and its streams go too.
@@ -151,18 +185,23 @@ def _copy_outcome(message: Message, store: MessageStore, step: str, make_event) 
     video, version = store.fetch(stream, projection)
     if video.deleted:
         logger.info("late %s for deleted video %s: erasing it", message.type, video_id)
-        late_files = file_names(
-            message.data, "transcodedUri", "posterUri", "playlistUri", "captionsUri"
-        )
+        late_files = file_names(message.data, *OUTCOME_FILES)
         erasure.erase_video(store, video_id, [*video.files, *late_files])
         return
-    if video.finished or getattr(video, step):
+    event = make_event(video_id)
+    recorded = getattr(video, step) and (
+        failure or told(event.to_data()) <= getattr(video, f"{step}_fields")
+    )
+    if video.failed or recorded:
         return
-    emit(store, message, stream, make_event(video_id), expected_version=version)
+    emit(store, message, stream, event, expected_version=version)
 
 
 def handle_job_transcoded(message: Message, *, store: MessageStore) -> None:
     outcome = transcode_messages.Transcoded.parse(message)
+    if not is_storage_name(outcome.transcoded_uri):
+        logger.info("%s %s is not a video of ours; not copied", message.type, message.id)
+        return
     _copy_outcome(
         message,
         store,
@@ -194,6 +233,7 @@ def handle_job_transcode_failed(message: Message, *, store: MessageStore) -> Non
             uri=outcome.uri,
             reason=outcome.reason,
         ),
+        failure=True,
     )
 
 
@@ -227,4 +267,5 @@ def handle_job_transcribe_failed(message: Message, *, store: MessageStore) -> No
             uri=outcome.uri,
             reason=outcome.reason,
         ),
+        failure=True,
     )

@@ -12,13 +12,15 @@ with `CommandRefused`; after `Deleted` it erases the video and records `Erased`.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Self
 
 from catalog import checks
 from message_store.contracts import MessageData
 from message_store.messages import Message, derived_id
-from message_store.streams import stream_name
+from message_store.streams import category, stream_id, stream_name
 
 CATEGORY = "catalog"
 COMMAND_CATEGORY = "catalog:command"
@@ -38,6 +40,26 @@ def transcode_id(video_id: str) -> str:
 
 def transcribe_id(video_id: str) -> str:
     return derived_id("transcribe", video_id)
+
+
+def video_id_of(stream: object) -> str | None:
+    """The video id of a video's stream name (`catalog-{videoId}`), or None for any other."""
+    if not isinstance(stream, str) or category(stream) != CATEGORY:
+        return None
+    video_id = stream_id(stream)
+    try:
+        return video_id if video_id and str(uuid.UUID(video_id)) == video_id else None
+    except ValueError:
+        return None
+
+
+def job_of_video(job_id: Callable[[str], str], origin: object, given: str) -> str:
+    """The id of the job a command asks for: when it comes from a video's stream (its
+    `originStreamName`), the video's one job (`job_id(videoId)`, as the catalog names it),
+    whatever id the command drew. The workshop's catalog draws a fresh random id each time it
+    handles an event, so its duplicates, and its commands racing ours, find one job."""
+    video_id = video_id_of(origin)
+    return job_id(video_id) if video_id else given
 
 
 TITLE_MAX_LENGTH = 200

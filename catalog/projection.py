@@ -4,12 +4,22 @@ older ones go through `catalog.upcasters` first).
 Besides the steps of the process it keeps what the owner's commands need: who owns the video,
 whether it is deleted or erased, and the names of every file it has, so a delete removes them.
 An erased message keeps its type and identifiers only, so every `.get` here may find nothing.
+
+Other writers share the stream (the workshop's catalog, run beside ours, writes the same event
+types with less in them), so each step takes what an event says and nothing it does not say:
+a `Started` without an owner keeps the owner another `Started` recorded; a `Transcoded` whose
+`transcodedUri` is not a file of ours (the workshop's transcode answers with a YouTube URL) is
+no transcode of the video; a `Cataloged` written before the video had anything to play does not
+finish it. `transcoded_fields` and `transcribed_fields` say what the recorded outcomes told,
+so that a later outcome that tells more (ours, after a copy that dropped its poster, playlist
+or captions) is still copied.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from catalog.checks import is_storage_name
 from catalog.upcasters import upcaster
 from message_store.messages import Message
 from message_store.projection import Projection
@@ -18,10 +28,15 @@ from message_store.projection import Projection
 @dataclass(frozen=True)
 class Video:
     started: bool = False
+    described: bool = False
+    """A `Started` recorded the upload's details (title, owner, description, visibility), as
+    ours always does; the workshop's records only the video id and the source."""
     source_uri: str | None = None
     transcoded: bool = False
     video_uri: str | None = None
+    transcoded_fields: frozenset[str] = frozenset()
     transcribed: bool = False
+    transcribed_fields: frozenset[str] = frozenset()
     cataloged: bool = False
     failed: bool = False
     owner_id: str | None = None
@@ -38,6 +53,11 @@ class Video:
     @property
     def playable(self) -> bool:
         return self.transcoded and bool(self.video_uri)
+
+
+def told(data: dict) -> frozenset[str]:
+    """The keys of `data` that say something (a value that is not null, empty or [])."""
+    return frozenset(key for key, value in data.items() if value not in (None, "", [], {}))
 
 
 def file_names(data: dict, *keys: str) -> tuple[str, ...]:
@@ -62,18 +82,37 @@ def _with_files(video: Video, message: Message, *keys: str) -> Video:
 
 def _started(video: Video, message: Message) -> Video:
     video = replace(
-        video, started=True, source_uri=_text(message, "uri"), owner_id=_text(message, "ownerId")
+        video,
+        started=True,
+        described=video.described or "title" in message.data,
+        source_uri=_text(message, "uri") or video.source_uri,
+        owner_id=_text(message, "ownerId") or video.owner_id,
     )
     return _with_files(video, message, "uri")
 
 
 def _transcoded(video: Video, message: Message) -> Video:
-    video = replace(video, transcoded=True, video_uri=_text(message, "transcodedUri"))
+    uri = message.data.get("transcodedUri")
+    if not is_storage_name(uri):
+        return video
+    video = replace(
+        video,
+        transcoded=True,
+        video_uri=uri,
+        transcoded_fields=video.transcoded_fields | told(message.data),
+    )
     return _with_files(video, message, "uri", "transcodedUri", "posterUri", "playlistUri")
 
 
 def _transcribed(video: Video, message: Message) -> Video:
-    return _with_files(replace(video, transcribed=True), message, "captionsUri")
+    video = replace(
+        video, transcribed=True, transcribed_fields=video.transcribed_fields | told(message.data)
+    )
+    return _with_files(video, message, "captionsUri")
+
+
+def _cataloged(video: Video, _message: Message) -> Video:
+    return replace(video, cataloged=True) if video.playable else video
 
 
 projection = upcaster.projection(
@@ -85,7 +124,7 @@ projection = upcaster.projection(
             "TranscodeFailed": lambda video, _m: replace(video, failed=True),
             "Transcribed": _transcribed,
             "TranscribeFailed": lambda video, _m: replace(video, failed=True),
-            "Cataloged": lambda video, _m: replace(video, cataloged=True),
+            "Cataloged": _cataloged,
             "Deleted": lambda video, _m: replace(video, deleted=True),
             "Erased": lambda video, _m: replace(video, erased=True),
         },

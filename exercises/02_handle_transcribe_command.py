@@ -2,12 +2,14 @@
 
 import preamble
 
+from catalog.messages import transcribe_id as video_transcribe_id
 from transcribe.messages import command_stream, entity_stream
 
 
 def main() -> None:
     preamble.title("Exercise 02: handle a Transcribe command")
-    video_id, transcribe_id = preamble.new_uuid(), preamble.new_uuid()
+    video_id = preamble.new_uuid()
+    transcribe_id = video_transcribe_id(video_id)
     uri = preamble.sample_video(video_id)
     command = preamble.in_hand(
         command_stream(transcribe_id),
@@ -26,6 +28,8 @@ def main() -> None:
         "\nThe handler is the function registered for the type 'Transcribe' in"
         "\ntranscribe/component.py; the store is passed in, as the workshop injects it."
         "\nThe reply carries the command's traceId and originStreamName, so it finds its way back."
+        "\nThe job id derives from the video id (catalog/messages.py, transcribe_id): a command"
+        "\nfrom a video's stream is that video's one job, whatever id it names."
     )
     preamble.look_next(preamble.print_messages(entity_stream(transcribe_id)))
 

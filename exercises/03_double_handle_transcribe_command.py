@@ -2,12 +2,14 @@
 
 import preamble
 
+from catalog.messages import transcribe_id as video_transcribe_id
 from transcribe.messages import command_stream, entity_stream
 
 
 def main() -> None:
     preamble.title("Exercise 03: handle a Transcribe command twice")
-    video_id, transcribe_id = preamble.new_uuid(), preamble.new_uuid()
+    video_id = preamble.new_uuid()
+    transcribe_id = video_transcribe_id(video_id)
     command = preamble.in_hand(
         command_stream(transcribe_id),
         "Transcribe",

@@ -4,6 +4,7 @@ import sys
 
 import preamble
 
+from catalog.messages import transcribe_id as video_transcribe_id
 from transcribe.messages import command_stream, entity_stream
 
 WAIT_SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 60.0
@@ -11,7 +12,8 @@ WAIT_SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 60.0
 
 def main() -> None:
     preamble.title("Exercise 05: write a Transcribe command")
-    video_id, transcribe_id = preamble.new_uuid(), preamble.new_uuid()
+    video_id = preamble.new_uuid()
+    transcribe_id = video_transcribe_id(video_id)
     command = preamble.write(
         command_stream(transcribe_id),
         "Transcribe",

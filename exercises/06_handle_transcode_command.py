@@ -2,13 +2,15 @@
 
 import preamble
 
+from catalog.messages import transcode_id as video_transcode_id
 from transcode.messages import command_stream, entity_stream
 from transcode.projection import projection
 
 
 def main() -> None:
     preamble.title("Exercise 06: handle a Transcode command twice")
-    video_id, transcode_id = preamble.new_uuid(), preamble.new_uuid()
+    video_id = preamble.new_uuid()
+    transcode_id = video_transcode_id(video_id)
     command = preamble.in_hand(
         command_stream(transcode_id),
         "Transcode",

@@ -2,7 +2,8 @@
 
 A stream is erased in place by the privileged SQL function `message_store.erase_stream`
 (schema.sql): each message keeps its id, stream, type, positions and time, and of its data only
-the keys the caller names (identifiers); its metadata gains `erasedAt`. Parked copies of those
+the keys the caller keeps (identifiers) and, emptied, those it blanks (fields other readers
+cannot do without); its metadata gains `erasedAt`. Parked copies of those
 messages are erased the same way. Readers recognise an erased message with `is_erased` and treat
 it as a known shape: the consumer skips it, projections see only its identifiers.
 See docs/erasure.md for the design and its limits.
@@ -34,28 +35,36 @@ def is_erased(message: Message) -> bool:
     return isinstance(message.metadata.get(ERASED_AT), str)
 
 
-def erase_streams(store: MessageStore, stream_names: Iterable[str], *, keep: Sequence[str]) -> int:
+def erase_streams(
+    store: MessageStore,
+    stream_names: Iterable[str],
+    *,
+    keep: Sequence[str],
+    blank: Sequence[str] = (),
+) -> int:
     """Erase every message of these streams, and their parked copies; return how many messages
-    of the store were erased now (0 when all already were)."""
+    of the store were erased now (0 when all already were). Keys in `keep` stay as they are,
+    keys in `blank` stay as empty strings, the rest goes."""
     names = sorted(set(stream_names))
     erased = 0
     with store.connection() as connection, connection.transaction():
         for name in names:
-            erased += connection.execute(queries.ERASE_STREAM, (name, list(keep))).fetchone()[0]
+            params = (name, list(keep), list(blank))
+            erased += connection.execute(queries.ERASE_STREAM, params).fetchone()[0]
     for name in names:
         store.entities.forget(name)
-    parked = _erase_parked(names, keep)
+    parked = _erase_parked(names, keep, blank)
     logger.info("erased %s messages and %s parked copies in %s", erased, parked, names)
     return erased
 
 
-def _erase_parked(stream_names: list[str], keep: Sequence[str]) -> int:
+def _erase_parked(stream_names: list[str], keep: Sequence[str], blank: Sequence[str]) -> int:
     with transaction.atomic(using=MESSAGE_STORE_DB):
         rows = ParkedMessage.objects.select_for_update().filter(stream_name__in=stream_names)
         count = 0
         now = timezone.now().isoformat()
         for parked in rows:
-            parked.data = _kept(parked.data, keep)
+            parked.data = _kept(parked.data, keep, blank)
             metadata = parked.metadata if isinstance(parked.metadata, dict) else {}
             parked.metadata = {**metadata, ERASED_AT: now}
             parked.error = ERASED_ERROR
@@ -64,7 +73,11 @@ def _erase_parked(stream_names: list[str], keep: Sequence[str]) -> int:
     return count
 
 
-def _kept(data: Any, keep: Sequence[str]) -> dict[str, Any]:
+def _kept(data: Any, keep: Sequence[str], blank: Sequence[str]) -> dict[str, Any]:
     if not isinstance(data, dict):
         return {}
-    return {key: value for key, value in data.items() if key in keep}
+    return {
+        key: value if key in keep else ""
+        for key, value in data.items()
+        if key in keep or key in blank
+    }

@@ -35,7 +35,7 @@ SILENCE_NOTIFY = (
 )
 RESTORE_NOTIFY = "SELECT set_config('message_store.notify', %s, true)"
 NOTIFY = "SELECT pg_notify(%s, %s)"
-ERASE_STREAM = "SELECT message_store.erase_stream(%s, %s::varchar[])"
+ERASE_STREAM = "SELECT message_store.erase_stream(%s, %s::varchar[], %s::varchar[])"
 
 
 # The admin's window on the store: each subscriber's last stored position, and how far behind.

@@ -1,9 +1,16 @@
-"""Handles `Transcode`: runs the job once and records its outcome as an event."""
+"""Handles `Transcode`: runs the job once and records its outcome as an event.
+
+A video has one transcode job: a command that comes from a video's stream is that video's job
+(`catalog.messages.job_of_video`), whatever id it names, so the workshop's catalog asking again
+under a fresh random id, or asking beside ours, finds the job done instead of starting another.
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
+from catalog import messages as catalog_messages
 from message_store.handling import require_stream_id, run_once
 from message_store.messages import Message
 from message_store.store import MessageStore
@@ -18,7 +25,12 @@ logger = logging.getLogger(__name__)
 def handle_transcode(message: Message, *, store: MessageStore) -> None:
     command = Transcode.parse(message)
     require_stream_id(message, command.transcode_id)
-    run_once(store, message, entity_stream(command.transcode_id), projection, lambda: _run(command))
+    origin = message.metadata.get("originStreamName")
+    job_id = catalog_messages.job_of_video(
+        catalog_messages.transcode_id, origin, command.transcode_id
+    )
+    command = replace(command, transcode_id=job_id)
+    run_once(store, message, entity_stream(job_id), projection, lambda: _run(command))
 
 
 def _run(command: Transcode) -> Transcoded | TranscodeFailed:

@@ -1,13 +1,18 @@
 """Handles `Transcribe`: recognises the speech once and records the outcome as an event.
 
 A video without an audio track, or whose sound has no speech, is transcribed as empty; a file
-that cannot be decoded becomes `TranscribeFailed`, never an endless retry.
+that cannot be decoded becomes `TranscribeFailed`, never an endless retry. A video has one
+transcribe job: a command that comes from a video's stream is that video's job
+(`catalog.messages.job_of_video`), whatever id it names, so the workshop's `Transcribe`s (a
+fresh random id each time its catalog handles an event) and ours find one job.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
+from catalog import messages as catalog_messages
 from message_store.handling import require_stream_id, run_once
 from message_store.messages import Message
 from message_store.store import MessageStore
@@ -22,9 +27,12 @@ logger = logging.getLogger(__name__)
 def handle_transcribe(message: Message, *, store: MessageStore) -> None:
     command = Transcribe.parse(message)
     require_stream_id(message, command.transcribe_id)
-    run_once(
-        store, message, entity_stream(command.transcribe_id), projection, lambda: _run(command)
+    origin = message.metadata.get("originStreamName")
+    job_id = catalog_messages.job_of_video(
+        catalog_messages.transcribe_id, origin, command.transcribe_id
     )
+    command = replace(command, transcribe_id=job_id)
+    run_once(store, message, entity_stream(job_id), projection, lambda: _run(command))
 
 
 def _run(command: Transcribe) -> Transcribed | TranscribeFailed:

@@ -16,6 +16,15 @@ video's changes still land in order. Inside `applying_together()` (the aggregato
 read batch, see `videos.tracking`) the handlers collect their changes and the block writes them
 at its end, in the batch's transaction. The rebuild folds changes in memory with `fold`, which
 gives the row the upserts would.
+
+Other writers share the catalog's streams (the workshop's components, run beside ours, write the
+same event types with less in them), so a projector sets only the columns its message tells
+(a `Started` without a title keeps the title the upload gave), a `Transcoded` whose
+`transcodedUri` is not a file of ours (the workshop's YouTube URL) sets nothing, and the status
+follows `next_status`: the process only moves forward, and a video is Ready only with a video
+to play, and a failed or deleted one takes no further step. Those rules, and "a transcription
+without captions never replaces one with captions" (`_keeps_transcript`), are the only SQL in
+the upsert besides the guard; `fold` mirrors them.
 """
 
 from __future__ import annotations
@@ -31,6 +40,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
 from django.contrib.auth import get_user_model
@@ -98,15 +108,36 @@ def project_catalog(message: Message) -> Change:
 
 
 def project_started(message: Message) -> Change:
+    """Only what the `Started` tells: the workshop's has no title, owner, description or
+    visibility, and must not wipe those the upload (`Catalog`) or our `Started` gave."""
     started = messages.Started.parse(message)
-    values = _origin(message, started, started.owner_id)
+    values = _told(message, _origin(message, started, started.owner_id), STARTED_KEYS)
+    if not isinstance(message.metadata.get("traceId"), str):
+        del values["trace_id"]
     return _change(message, started.video_id, Status.STARTED, values)
 
 
+STARTED_KEYS = {
+    "title": "title",
+    "description": "description",
+    "visibility": "visibility",
+    "owner_id": "ownerId",
+    "source_name": "uri",
+}
+"""The data key each column of a `Started` comes from (`trace_id` comes from its metadata)."""
+
+
 def project_transcoded(message: Message) -> Change:
+    """The video's files, when `transcodedUri` is one of ours; a copy that lacks a field (the
+    workshop's catalog copies ours without poster, size or playlist) leaves it as it is."""
     event = messages.Transcoded.parse(message)
+    video_name = _name(message, event.transcoded_uri)
+    if not video_name or urlsplit(video_name).scheme:
+        logger.info("%s %s: %r is no video of ours; ignored", message.type, message.id,
+                    event.transcoded_uri)  # fmt: skip
+        return _change(message, event.video_id, None)
     values = {
-        "video_name": _name(message, event.transcoded_uri),
+        "video_name": video_name,
         "poster_name": _name(message, event.poster_uri),
         "duration_seconds": _duration(message, event.duration_seconds),
         "width": _size(message, "width", event.width),
@@ -114,7 +145,20 @@ def project_transcoded(message: Message) -> Change:
         "playlist_name": _name(message, event.playlist_uri or ""),
         "renditions": _renditions(message, event.renditions),
     }
-    return _change(message, event.video_id, Status.TRANSCODED, values)
+    return _change(
+        message, event.video_id, Status.TRANSCODED, _told(message, values, TRANSCODED_KEYS)
+    )
+
+
+TRANSCODED_KEYS = {
+    "video_name": "transcodedUri",
+    "poster_name": "posterUri",
+    "duration_seconds": "durationSeconds",
+    "width": "width",
+    "height": "height",
+    "playlist_name": "playlistUri",
+    "renditions": "renditions",
+}
 
 
 def project_transcode_failed(message: Message) -> Change:
@@ -124,6 +168,7 @@ def project_transcode_failed(message: Message) -> Change:
 
 
 def project_transcribed(message: Message) -> Change:
+    """The speech; a copy that lacks a field (captions, cues, language) leaves it as it is."""
     event = messages.Transcribed.parse(message)
     values = {
         "transcript": _text(event.transcription),
@@ -131,7 +176,17 @@ def project_transcribed(message: Message) -> Change:
         "segments": _segments(message, event.segments),
         "language": _language(message, event.language),
     }
-    return _change(message, event.video_id, Status.TRANSCRIBED, values)
+    return _change(
+        message, event.video_id, Status.TRANSCRIBED, _told(message, values, TRANSCRIBED_KEYS)
+    )
+
+
+TRANSCRIBED_KEYS = {
+    "transcript": "transcription",
+    "captions_name": "captionsUri",
+    "segments": "segments",
+    "language": "language",
+}
 
 
 def project_transcribe_failed(message: Message) -> Change:
@@ -141,6 +196,9 @@ def project_transcribe_failed(message: Message) -> Change:
 
 
 def project_cataloged(message: Message) -> Change:
+    """Ready, once the row has a video to play (`next_status`): the workshop's catalog may
+    write `Cataloged` for a video whose only transcode is its YouTube answer; our catalog
+    writes `Cataloged` again once our transcode is copied."""
     event = messages.Cataloged.parse(message)
     return _change(message, event.video_id, Status.CATALOGED)
 
@@ -245,14 +303,72 @@ def fold(row: dict[str, Any] | None, change: Change) -> dict[str, Any]:
     """The row (column -> value, `COLUMNS`) after `change`, as the upsert would leave it."""
     if row is None:
         return dict(zip(COLUMNS, _row(change), strict=True))
-    if change.global_position <= row["last_global_position"]:
+    if change.global_position <= row["last_global_position"] or _too_late(row["status"], change):
         return row
+    video_name = change.values.get("video_name", row["video_name"])
+    status = next_status(row["status"], change.status, video_name)
+    step_at, transcript = row["step_at"], row["transcript"]
     row.update(change.values)
-    if change.status is not None:
-        row["status"] = change.status
+    if _keeps_transcript(change.values.keys()) and row["captions_name"]:
+        row["transcript"] = transcript
+    if status != row["status"]:
+        row["status"] = status
+    else:
+        row["step_at"] = step_at
     row["updated_at"] = change.time
     row["last_global_position"] = change.global_position
     return row
+
+
+# The status rule ----------------------------------------------------------------------------
+
+STATUS_ORDER = (*Video.STEPS, Status.FAILED, Status.DELETED)
+"""The order a row's status moves in: the steps, then failed and deleted (both final)."""
+
+
+def next_status(current: str, proposed: str | None, video_name: str) -> str:
+    """The status of a row at `current` after a change that proposes `proposed` (None: keeps
+    it), `video_name` being the row's video after the change. (A new row takes the status its
+    first message proposes: a video's stream starts with `Started`.)
+
+    The process only moves forward: a late or duplicate step (another writer's `Started`
+    after our `Transcoded`, a copy of an outcome after `Cataloged`) never moves it back, and
+    failed and deleted stay (`_too_late`: they take no step at all). Ready (`cataloged`) needs
+    a video to play: the workshop's catalog writes `Cataloged` after its transcode answered
+    with a YouTube URL, which sets no video.
+    """
+    if proposed is None or (proposed == Status.CATALOGED and not video_name):
+        return current
+    if STATUS_ORDER.index(proposed) <= STATUS_ORDER.index(current):
+        return current
+    return proposed
+
+
+FINAL = (Status.FAILED, Status.DELETED)
+
+
+def _too_late(status: str, change: Change) -> bool:
+    """A failed or deleted video takes no further step of the process (another writer's copy
+    of a job's outcome, say): only `Deleted` after `failed`, and the owner's edits (no status)."""
+    return status in FINAL and change.status not in (None, Status.DELETED)
+
+
+def _keeps_transcript(columns) -> bool:
+    """A transcription without captions (the workshop's fixed text) never replaces one that
+    came with captions (ours): its copy may land after ours, as two catalogs race."""
+    return "transcript" in columns and "captions_name" not in columns
+
+
+def _status_sql(video_name: str) -> str:
+    """`next_status` in SQL, for an update of row `v` by `EXCLUDED`; `video_name` is the SQL
+    of the row's video after the update."""
+    order = "ARRAY[" + ", ".join(f"'{status}'" for status in STATUS_ORDER) + "]::varchar[]"
+    return (
+        f"CASE WHEN array_position({order}, EXCLUDED.status)"
+        f" > array_position({order}, v.status)"
+        f" AND NOT (EXCLUDED.status = '{Status.CATALOGED}' AND {video_name} = '')"
+        " THEN EXCLUDED.status ELSE v.status END"
+    )
 
 
 class _Collected(threading.local):
@@ -353,16 +469,38 @@ def _upsert_sql(table: str, updated: tuple[str, ...], sets_status: bool) -> str:
         for column in COLUMNS
     ]
     arrays = ", ".join(f"%s::{_array_type(field)}[]" for field in _fields())
-    assignments = [*updated, *(["status"] if sets_status else []), "updated_at"]
-    assignments.append("last_global_position")
+    assignments = {column: f"EXCLUDED.{quote(column)}" for column in updated}
+    if sets_status:
+        video = "EXCLUDED" if "video_name" in updated else "v"
+        status = _status_sql(f"{video}.{quote('video_name')}")
+        assignments["status"] = status
+        if "step_at" in assignments:
+            assignments["step_at"] = (
+                f"CASE WHEN ({status}) IS DISTINCT FROM v.{quote('status')}"
+                f" THEN EXCLUDED.{quote('step_at')} ELSE v.{quote('step_at')} END"
+            )
+    if _keeps_transcript(updated):
+        assignments["transcript"] = (
+            f"CASE WHEN v.{quote('captions_name')} <> '' THEN v.{quote('transcript')}"
+            f" ELSE EXCLUDED.{quote('transcript')} END"
+        )
+    assignments["updated_at"] = f"EXCLUDED.{quote('updated_at')}"
+    assignments["last_global_position"] = f"EXCLUDED.{quote('last_global_position')}"
     return (
         f"INSERT INTO {quote(table)} AS v ({', '.join(map(quote, COLUMNS))})"
         f" SELECT {', '.join(selected)}"
         f" FROM unnest({arrays}) AS x({', '.join(map(quote, COLUMNS))})"
         f" ON CONFLICT ({quote('id')}) DO UPDATE SET "
-        + ", ".join(f"{quote(column)} = EXCLUDED.{quote(column)}" for column in assignments)
+        + ", ".join(f"{quote(column)} = {value}" for column, value in assignments.items())
         + f" WHERE v.{quote('last_global_position')} < EXCLUDED.{quote('last_global_position')}"
+        + (_not_too_late_sql() if sets_status else "")
     )
+
+
+def _not_too_late_sql() -> str:
+    """`_too_late` in SQL (for a change that proposes a status)."""
+    final = ", ".join(f"'{status}'" for status in FINAL)
+    return f" AND (v.status NOT IN ({final}) OR EXCLUDED.status = '{Status.DELETED}')"
 
 
 def _array_type(model_field) -> str:
@@ -413,6 +551,15 @@ def _origin(
         "trace_id": trace_id[:100] if isinstance(trace_id, str) else "",
         "owner_id": _owner_id(owner_id),
         "source_name": _name(message, data.uri),
+    }
+
+
+def _told(message: Message, values: dict[str, Any], keys: Mapping[str, str]) -> dict[str, Any]:
+    """`values` without the columns (of `keys`: column -> data key) the message does not tell."""
+    return {
+        column: value
+        for column, value in values.items()
+        if column not in keys or keys[column] in message.data
     }
 
 

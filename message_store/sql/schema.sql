@@ -660,34 +660,44 @@ GRANT SELECT ON
 
 -- Erasure (the one exception to append-only) ---------------------------------------------------
 -- When a person deletes a video, what they wrote or said must leave the store too. A message is
--- erased in place: its data keeps only the keys named in `keep` (identifiers), its metadata
--- gains `erasedAt` (UTC, ISO 8601), and everything else (id, stream, type, position, global
--- position, time) stays, so streams stay gapless and every reader still works; readers treat a
--- message whose metadata has `erasedAt` as erased. A message that holds nothing but kept keys
--- has nothing to erase and stays as it is (so `Deleted {videoId}` stays readable to everyone).
+-- erased in place: its data keeps only the keys named in `keep` (identifiers) and, emptied to
+-- "", the keys named in `blank` that it has (fields other readers expect: the workshop's
+-- aggregator stops for good on a missing one), its metadata gains `erasedAt` (UTC, ISO 8601),
+-- and everything else (id, stream, type, position, global position, time) stays, so streams
+-- stay gapless and every reader still works; readers treat a message whose metadata has
+-- `erasedAt` as erased. A message that holds nothing but kept keys (and emptied ones) has
+-- nothing to erase and stays as it is (so `Deleted {videoId}` stays readable to everyone).
 -- Idempotent: an erased message is left alone, so erasing a stream again only erases what was
 -- written since. Returns how many it erased.
 -- The old row versions are dead tuples from the commit on, invisible to every reader, and
 -- gone from disk at the next (auto)vacuum; see docs/erasure.md.
 -- It runs with its owner's rights (SECURITY DEFINER): only roles granted
 -- `message_store_eraser` (and the owner) may call it; the `message_store` login role may not.
+DROP FUNCTION IF EXISTS message_store.erase_stream(varchar, varchar[]);
+
 CREATE OR REPLACE FUNCTION message_store.erase_stream(
   stream_name varchar,
-  keep varchar[] DEFAULT '{}'
+  keep varchar[] DEFAULT '{}',
+  blank varchar[] DEFAULT '{}'
 )
 RETURNS bigint AS $$
 DECLARE
   _erased bigint;
+  _keep varchar[] := coalesce(erase_stream.keep, '{}');
+  _blank varchar[] := coalesce(erase_stream.blank, '{}');
 BEGIN
   IF message_store.is_category(erase_stream.stream_name) THEN
     RAISE EXCEPTION 'Must be a stream name: %', erase_stream.stream_name;
   END IF;
 
   UPDATE message_store.messages m
-     SET data = (SELECT coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb)
+     SET data = (SELECT coalesce(jsonb_object_agg(
+                          e.key,
+                          CASE WHEN e.key = ANY (_keep) THEN e.value ELSE '""'::jsonb END),
+                        '{}'::jsonb)
                    FROM jsonb_each(CASE WHEN jsonb_typeof(m.data) = 'object' THEN m.data
                                         ELSE '{}'::jsonb END) e
-                  WHERE e.key = ANY (coalesce(erase_stream.keep, '{}'))),
+                  WHERE e.key = ANY (_keep) OR e.key = ANY (_blank)),
          metadata = (CASE WHEN jsonb_typeof(m.metadata) = 'object' THEN m.metadata
                           ELSE '{}'::jsonb END)
                     || jsonb_build_object(
@@ -697,8 +707,9 @@ BEGIN
    WHERE m.stream_name = erase_stream.stream_name
      AND NOT coalesce(jsonb_typeof(m.metadata) = 'object' AND m.metadata ? 'erasedAt', false)
      AND (jsonb_typeof(m.data) IS DISTINCT FROM 'object'
-          OR EXISTS (SELECT 1 FROM jsonb_object_keys(m.data) k
-                      WHERE k <> ALL (coalesce(erase_stream.keep, '{}'))));
+          OR EXISTS (SELECT 1 FROM jsonb_each(m.data) e
+                      WHERE e.key <> ALL (_keep)
+                        AND NOT (e.key = ANY (_blank) AND e.value = '""'::jsonb)));
   GET DIAGNOSTICS _erased = ROW_COUNT;
   RETURN _erased;
 END;
@@ -712,6 +723,8 @@ BEGIN
 END
 $$;
 
-REVOKE ALL ON FUNCTION message_store.erase_stream(varchar, varchar[]) FROM PUBLIC;
-REVOKE ALL ON FUNCTION message_store.erase_stream(varchar, varchar[]) FROM message_store;
-GRANT EXECUTE ON FUNCTION message_store.erase_stream(varchar, varchar[]) TO message_store_eraser;
+REVOKE ALL ON FUNCTION message_store.erase_stream(varchar, varchar[], varchar[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION message_store.erase_stream(varchar, varchar[], varchar[])
+  FROM message_store;
+GRANT EXECUTE ON FUNCTION message_store.erase_stream(varchar, varchar[], varchar[])
+  TO message_store_eraser;

@@ -192,7 +192,7 @@ def test_erased_messages_keep_their_identifiers_and_say_so(video) -> None:
 
     started = video.read(messages.entity_stream(VIDEO_ID))[0]
     assert started.type == "Started"
-    assert started.data == {"videoId": VIDEO_ID, "ownerId": controls.USER_ID}
+    assert started.data == {"videoId": VIDEO_ID, "ownerId": controls.USER_ID, "uri": ""}
     assert started.metadata["traceId"] == "trace-1"
     assert isinstance(started.metadata["erasedAt"], str)
     deleted = video.read_last(messages.entity_stream(VIDEO_ID), "Deleted")
@@ -220,7 +220,12 @@ def test_parked_copies_are_erased(video) -> None:
 
     parked = ParkedMessage.objects.get()
     assert WORD not in str(parked.data) + str(parked.metadata) + parked.error
-    assert parked.data == {"videoId": VIDEO_ID, "transcribeId": TRANSCRIBE_ID}
+    assert parked.data == {
+        "videoId": VIDEO_ID,
+        "transcribeId": TRANSCRIBE_ID,
+        "uri": "",
+        "transcription": "",
+    }
 
 
 def test_erased_once(video) -> None:
@@ -249,4 +254,4 @@ def test_a_late_transcoded_never_brings_the_video_back(store: MessageStore, medi
     assert types == ["Started", "Deleted", "Erased"]
     assert not late_file.exists()
     reply = store.read(transcode_messages.entity_stream(TRANSCODE_ID))[0]
-    assert reply.data == {"transcodeId": TRANSCODE_ID}
+    assert reply.data == {"transcodeId": TRANSCODE_ID, "uri": "", "transcodedUri": ""}

@@ -85,6 +85,31 @@ def test_category_reads_and_the_python_client_see_the_erased_shape(notes, sql):
     assert messages[0].data == {"noteId": "n1"}
 
 
+def test_blanked_keys_stay_as_empty_strings(notes, sql):
+    """For readers that fail on a missing field (the workshop's aggregator): the key stays,
+    its content goes; a key the message does not have is not added."""
+    write(notes, 4, {"noteId": "n1", "text": "my secret", "score": 3})
+    blank = ["text", "missing"]
+
+    [(erased,)] = sql.execute(
+        "SELECT message_store.erase_stream(%s, %s::varchar[], %s::varchar[])",
+        (STREAM, KEEP, blank),
+    ).fetchall()
+    [(again,)] = sql.execute(
+        "SELECT message_store.erase_stream(%s, %s::varchar[], %s::varchar[])",
+        (STREAM, KEEP, blank),
+    ).fetchall()
+
+    data = [row[5] for row in rows(sql)]
+    assert (erased, again) == (3, 0)
+    assert (
+        data
+        == ['{"text": "", "noteId": "n1"}', '{"noteId": "n1"}']
+        + ['{"text": "", "noteId": "n1"}'] * 2
+    )
+    assert "secret" not in str(rows(sql))
+
+
 def test_data_that_is_not_an_object_is_erased_to_an_empty_one(store, sql):
     sql.execute(
         "SELECT message_store.write_message(%s, %s, 'Odd', %s::jsonb)",
@@ -110,7 +135,8 @@ def test_the_message_store_role_may_not_erase(notes, sql):
         sql.execute("RESET ROLE")
     [(may,)] = sql.execute(
         "SELECT pg_has_role('message_store_eraser', 'USAGE') OR has_function_privilege("
-        "'message_store_eraser', 'message_store.erase_stream(varchar, varchar[])', 'EXECUTE')"
+        "'message_store_eraser',"
+        " 'message_store.erase_stream(varchar, varchar[], varchar[])', 'EXECUTE')"
     ).fetchall()
     assert may is True
     assert "secret" in str(rows(sql))

@@ -242,7 +242,9 @@ def test_role_message_store_may_execute_every_function_but_erasure_and_not_creat
     )
     assert len(rows) >= 13
     refused = [name for name, allowed in rows if not allowed]
-    assert refused == ["message_store.erase_stream(character varying,character varying[])"]
+    assert refused == [
+        "message_store.erase_stream(character varying,character varying[],character varying[])"
+    ]
     [(may_create,)] = read(
         sql, "SELECT has_schema_privilege('message_store', 'message_store', 'CREATE')"
     )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from catalog.messages import transcode_id as video_transcode_id
 from message_store.messages import NewMessage
 from transcode import messages
 
-TRANSCODE_ID = "7c000000-0000-4000-8000-000000000001"
+VIDEO_ID = "a1000000-0000-4000-8000-000000000001"
+ORIGIN = f"catalog-{VIDEO_ID}"
+TRANSCODE_ID = video_transcode_id(VIDEO_ID)
+"""The video's job, as the catalog names it (a command from a video's stream is its job)."""
 SOURCE_URI = "uploads/7c000000-0000-4000-8000-000000000001.mp4"
-ORIGIN = "catalog-a1000000-0000-4000-8000-000000000001"
 TRACE_ID = "trace-transcode-1"
 
 

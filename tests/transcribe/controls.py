@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import re
 
+from catalog.messages import transcribe_id as video_transcribe_id
 from message_store.messages import NewMessage
 from transcribe import messages
 
-TRANSCRIBE_ID = "8d000000-0000-4000-8000-000000000001"
-SOURCE_URI = "uploads/a1000000-0000-4000-8000-000000000001/original.mp4"
-ORIGIN = "catalog-a1000000-0000-4000-8000-000000000001"
+VIDEO_ID = "a1000000-0000-4000-8000-000000000001"
+ORIGIN = f"catalog-{VIDEO_ID}"
+TRANSCRIBE_ID = video_transcribe_id(VIDEO_ID)
+"""The video's job, as the catalog names it (a command from a video's stream is its job)."""
+SOURCE_URI = f"uploads/{VIDEO_ID}/original.mp4"
 TRACE_ID = "trace-transcribe-1"
 SENTENCE = "Welcome to the video catalog. Today we talk about the weather and the news."
 

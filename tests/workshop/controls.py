@@ -3,8 +3,13 @@
 Version 0 is what the workshop's code writes (the table in docs/workshop.md): its streams, its
 field names, its metadata or none at all, written as its client writes them (no expected
 version, through `write_message`). Its job ids are fresh random UUIDs per handling; here they are
-fixed examples. Version 1 is this project's first shapes, as they sit in stores written before
-the field names followed the workshop's.
+fixed examples. Its own transcode always answers with a YouTube URL and its transcribe with a
+fixed text (`tests.workshop.double`); the v0 replies here default to a file of ours, the same
+shape from a transcode that did the work (a learner's), and take the workshop's answer as an
+argument. Version 1 is this project's first shapes, as they sit in stores written before the
+field names followed the workshop's.
+
+`run_ours` runs our real subscriptions (by subscriber id) on the store until they are idle.
 """
 
 from __future__ import annotations
@@ -14,9 +19,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import catalog.component
+import transcode.component
+import transcribe.component
+import videos.component
+from message_store.consumer import Consumer
 from message_store.messages import Message, NewMessage
 from message_store.store import MessageStore
-from tests.consumers.controls import write_raw
+from tests.consumers.controls import settings_example, write_raw
 
 VIDEO_ID = "b0000000-0000-4000-8000-000000000001"
 TRACE_ID = "b7000000-0000-4000-8000-000000000001"
@@ -75,6 +85,36 @@ class Shape:
             metadata=dict(self.metadata or {}),
             time=datetime(2026, 1, 1, tzinfo=UTC),
         )
+
+
+EVERY_SUBSCRIBER = (
+    "catalog-commands",
+    "catalog-events",
+    "catalog-transcode-events",
+    "catalog-transcribe-events",
+    "transcode",
+    "transcribe",
+    "videos-aggregator-commands",
+    "videos-aggregator",
+)
+"""Our whole system, for `run_ours`."""
+
+
+def run_ours(store: MessageStore, *subscribers: str) -> int:
+    """Run our subscriptions (catalog, transcode, transcribe, videos) with these ids until idle;
+    return how many messages they handled."""
+    ours = {
+        subscription.subscriber_id: subscription
+        for module in (
+            catalog.component,
+            transcode.component,
+            transcribe.component,
+            videos.component,
+        )
+        for subscription in module.subscriptions()
+    }
+    chosen = [ours[subscriber] for subscriber in subscribers]
+    return Consumer(chosen, store=store, settings=settings_example()).run(until_idle=True)
 
 
 def shape_id(n: int) -> str:
@@ -136,7 +176,11 @@ def v0_transcode(
 
 
 def v0_transcoded(
-    video_id: str = VIDEO_ID, *, transcode_id: str = TRANSCODE_ID, n: int = 5
+    video_id: str = VIDEO_ID,
+    *,
+    transcode_id: str = TRANSCODE_ID,
+    n: int = 5,
+    transcoded_uri: str | None = None,
 ) -> Shape:
     return Shape(
         shape_id(n),
@@ -145,14 +189,18 @@ def v0_transcoded(
         {
             "transcodeId": transcode_id,
             "uri": f"uploads/{video_id}/original.mp4",
-            "transcodedUri": f"videos/{transcode_id}/web.mp4",
+            "transcodedUri": transcoded_uri or f"videos/{transcode_id}/web.mp4",
         },
         origin_metadata(video_id),
     )
 
 
 def v0_transcoded_copy(
-    video_id: str = VIDEO_ID, *, transcode_id: str = TRANSCODE_ID, n: int = 6
+    video_id: str = VIDEO_ID,
+    *,
+    transcode_id: str = TRANSCODE_ID,
+    n: int = 6,
+    transcoded_uri: str | None = None,
 ) -> Shape:
     return Shape(
         shape_id(n),
@@ -162,7 +210,7 @@ def v0_transcoded_copy(
             "videoId": video_id,
             "transcodeId": transcode_id,
             "uri": f"uploads/{video_id}/original.mp4",
-            "transcodedUri": f"videos/{transcode_id}/web.mp4",
+            "transcodedUri": transcoded_uri or f"videos/{transcode_id}/web.mp4",
         },
         {"traceId": TRACE_ID},
     )
@@ -182,7 +230,11 @@ def v0_transcribe(
 
 
 def v0_transcribed(
-    video_id: str = VIDEO_ID, *, transcribe_id: str = TRANSCRIBE_ID, n: int = 8
+    video_id: str = VIDEO_ID,
+    *,
+    transcribe_id: str = TRANSCRIBE_ID,
+    n: int = 8,
+    transcription: str = TRANSCRIPTION,
 ) -> Shape:
     return Shape(
         shape_id(n),
@@ -191,14 +243,18 @@ def v0_transcribed(
         {
             "transcribeId": transcribe_id,
             "uri": f"uploads/{video_id}/original.mp4",
-            "transcription": TRANSCRIPTION,
+            "transcription": transcription,
         },
         origin_metadata(video_id),
     )
 
 
 def v0_transcribed_copy(
-    video_id: str = VIDEO_ID, *, transcribe_id: str = TRANSCRIBE_ID, n: int = 9
+    video_id: str = VIDEO_ID,
+    *,
+    transcribe_id: str = TRANSCRIBE_ID,
+    n: int = 9,
+    transcription: str = TRANSCRIPTION,
 ) -> Shape:
     return Shape(
         shape_id(n),
@@ -208,7 +264,7 @@ def v0_transcribed_copy(
             "videoId": video_id,
             "transcribeId": transcribe_id,
             "uri": f"uploads/{video_id}/original.mp4",
-            "transcription": TRANSCRIPTION,
+            "transcription": transcription,
         },
         {"traceId": TRACE_ID},
     )

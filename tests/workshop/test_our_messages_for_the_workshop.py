@@ -1,7 +1,7 @@
 """Our messages are readable by the workshop's code: every command and event we write carries
 the workshop's field names with the workshop's meaning (docs/workshop.md), so its components
 would handle our commands and its aggregator, folding our catalog stream, finds everything it
-needs. The workshop's readers are restated here from those facts (its code is not copied)."""
+needs. The workshop's readers are those of its double (`tests.workshop.double`)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from message_store.consumer import Consumer
 from message_store.messages import Message, NewMessage
 from message_store.store import MessageStore
 from message_store.streams import stream_id
+from tests.workshop.double import Workshop
 from videos.models import Video
 
 VIDEO_ID = "be000000-0000-4000-8000-000000000001"
@@ -135,31 +136,19 @@ def test_our_replies_and_copies_mean_what_the_workshops_do(processed):
     )
 
 
-def workshop_aggregate(stream: list[Message]) -> dict[str, Any]:
-    """The workshop's aggregator, from docs/workshop.md: on `Cataloged` it folds the catalog
-    stream (`Started` -> id and name = the video id, `Transcoded` -> uri = transcodedUri,
-    `Transcribed` -> transcription) and upserts {id, name, uri, transcription}; a missing value
-    stops it for good, which `KeyError` stands for here."""
-    video: dict[str, Any] = {}
-    for message in stream:
-        if message.type == "Started":
-            video["id"] = video["name"] = message.data["videoId"]
-        elif message.type == "Transcoded":
-            video["uri"] = message.data["transcodedUri"]
-        elif message.type == "Transcribed":
-            video["transcription"] = message.data["transcription"]
-    return {key: video[key] for key in ("id", "name", "uri", "transcription")}
-
-
 def test_the_workshops_aggregator_folds_our_catalog_stream_without_stopping(processed):
     stream = list(processed.read_stream(ORIGIN))
     assert [m.type for m in stream] == ["Started", "Transcoded", "Transcribed", "Cataloged"]
     row = Video.objects.get(pk=VIDEO_ID)
+    workshop = Workshop()
 
-    assert workshop_aggregate(stream) == {
-        "id": VIDEO_ID,
-        "name": VIDEO_ID,
-        "uri": row.video_name,
-        "transcription": row.transcript,
+    workshop.cataloged(stream[-1], store=processed)
+
+    assert workshop.videos == {
+        VIDEO_ID: {
+            "id": VIDEO_ID,
+            "name": VIDEO_ID,
+            "uri": row.video_name,
+            "transcription": row.transcript,
+        }
     }
-    assert all(value is not None for value in workshop_aggregate(stream).values())

@@ -252,5 +252,5 @@ def test_duplicate_workshop_transcribes_of_one_video_are_absorbed(store, setting
 
     outcomes = store.read("transcribe", batch_size=-1)
     assert [(m.stream_name, m.type) for m in outcomes] == [
-        (f"transcribe-{VIDEO_ID}", "Transcribed")
+        (f"transcribe-{messages.transcribe_id(VIDEO_ID)}", "Transcribed")
     ]
