@@ -43,7 +43,7 @@ from django.db import OperationalError as DjangoOperationalError
 from message_store import parking, queries
 from message_store.contracts import MalformedMessageError
 from message_store.errors import StaleEntityError, StoreUnavailableError
-from message_store.logging import log_context
+from message_store.logging import describe, log_context
 from message_store.messages import Message, NewMessage, new_id
 from message_store.store import MessageStore
 from message_store.streams import ALL, stream_name
@@ -278,7 +278,7 @@ class Consumer:
         handler = state.subscription.handlers.get(message.type)
         if handler is None:
             return True
-        with log_context(_describe(state.subscriber_id, message)):
+        with log_context(_context(state.subscriber_id, message)):
             return self._handle_with_retries(state, message, handler, replay)
 
     def _handle_with_retries(
@@ -335,7 +335,7 @@ class Consumer:
             if original is None or original.id != str(parked.message_id):
                 logger.error("parked message %s no longer in the store", parked.message_id)
                 continue
-            logger.info("replaying %s", _describe(state.subscriber_id, original))
+            logger.info("replaying %s", describe(_context(state.subscriber_id, original)))
             try:
                 handled = self._handle(state, original, replay=True)
             except _Interrupted:
@@ -390,9 +390,13 @@ class Consumer:
                         state.bring_forward(now)
 
 
-def _describe(subscriber_id: str, message: Message) -> str:
-    trace = message.metadata.get("traceId")
-    return (
-        f"[subscriber={subscriber_id} message={message.id} type={message.type} "
-        f"stream={message.stream_name} position={message.global_position} trace={trace}]"
-    )
+def _context(subscriber_id: str, message: Message) -> dict[str, object]:
+    """The log context of a message being handled (see message_store.logging)."""
+    return {
+        "subscriber": subscriber_id,
+        "message_id": message.id,
+        "type": message.type,
+        "stream": message.stream_name,
+        "position": message.global_position,
+        "trace": message.metadata.get("traceId"),
+    }

@@ -21,6 +21,7 @@ CATEGORY_REACH = (
     " AND m.global_position <= (SELECT message_store.read_horizon())"
 )
 STREAM_VERSION = "SELECT message_store.stream_version(%s)"
+SCHEMA_INSTALLED = "SELECT to_regprocedure('message_store.stream_version(varchar)') IS NOT NULL"
 LISTEN = "LISTEN message_store"
 NOTIFY_CHANNEL = "message_store"
 DISABLE_NOTIFY = "SET message_store.notify = 'off'"

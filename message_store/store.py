@@ -75,13 +75,17 @@ class MessageStore:
             self._opened = False
 
     @contextmanager
-    def connection(self) -> Iterator[psycopg.Connection]:
-        """A pooled connection, with errors translated; for callers that need raw access."""
+    def connection(self, *, timeout: float | None = None) -> Iterator[psycopg.Connection]:
+        """A pooled connection, with errors translated; for callers that need raw access.
+
+        `timeout` bounds the wait for a connection (default: the pool's 10 s), for callers such
+        as health checks that must answer quickly when the server is down.
+        """
         if not self._opened:
             self._pool.open(wait=False)
             self._opened = True
         try:
-            with self._pool.connection() as connection:
+            with self._pool.connection(timeout=timeout) as connection:
                 yield connection
         except PoolTimeout as error:
             raise StoreUnavailableError(f"message store unreachable: {error}") from error
