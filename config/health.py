@@ -1,15 +1,20 @@
 """Health of the web process, for load balancers and probes: `/healthz`.
 
-The web process can serve only when it reaches both databases: the view database (every page
-reads it) and the message store (every command is written there, through the same connection
-pool the uploads use, so a pool left with dead connections after a restart shows here too).
-The message store must also have its schema, or commands would fail: that is a deployment
-mistake with a known fix, so the answer names the command that installs it.
+The web process can serve only when it reaches both databases and the media storage: the view
+database (every page reads it), the message store (every command is written there, through the
+same connection pool the uploads use, so a pool left with dead connections after a restart
+shows here too) and the storage uploads go to (a folder, or an S3 bucket). The message store
+must also have its schema, or commands would fail: that is a deployment mistake with a known
+fix, so the answer names the command that installs it.
 """
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import psycopg
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, connections
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -62,11 +67,44 @@ def first_line(error: Exception) -> str:
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 with `{"status": "ok"}` when both databases answer; 503 naming what does not."""
-    found = {"database": view_database(), "message_store": message_store()}
+    """200 with `{"status": "ok"}` when everything answers; 503 naming what does not."""
+    found = {
+        "database": view_database(),
+        "message_store": message_store(),
+        "storage": media_storage(),
+    }
     problems = {name: problem for name, problem in found.items() if problem is not None}
     body = {
         "status": "unavailable" if problems else "ok",
-        "checks": {name: problems.get(name, "ok") for name in ("database", "message_store")},
+        "checks": {name: problems.get(name, "ok") for name in found},
     }
     return JsonResponse(body, status=503 if problems else 200)
+
+
+def media_storage() -> str | None:
+    """None when the media storage can be written; otherwise why not (a missing bucket, an
+    unreachable endpoint, a read-only folder)."""
+    storage = default_storage
+    try:
+        if hasattr(storage, "bucket"):
+            storage.connection.meta.client.head_bucket(Bucket=storage.bucket_name)
+        else:
+            root = Path(storage.location)
+            root.mkdir(parents=True, exist_ok=True)
+            if not os.access(root, os.W_OK):
+                return f"the media folder {root} is not writable"
+    except Exception as error:  # botocore raises many types; each is "unavailable" here
+        return f"unreachable: {describe_storage_error(error)}"
+    return None
+
+
+def describe_storage_error(error: Exception) -> str:
+    """A person-readable line for a storage failure (botocore's texts are long and nested)."""
+    response = getattr(error, "response", None)
+    if isinstance(response, dict):
+        code = str(response.get("Error", {}).get("Code", ""))
+        if code in ("404", "NoSuchBucket"):
+            return f"the bucket {default_storage.bucket_name!r} does not exist"
+        if code in ("403", "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch"):
+            return f"access to the bucket {default_storage.bucket_name!r} is denied ({code})"
+    return first_line(error)

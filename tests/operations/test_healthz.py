@@ -22,7 +22,7 @@ def test_both_databases_answer(client, store):
     assert "no-cache" in response["Cache-Control"]
     assert response.json() == {
         "status": "ok",
-        "checks": {"database": "ok", "message_store": "ok"},
+        "checks": {"database": "ok", "message_store": "ok", "storage": "ok"},
     }
 
 
@@ -79,3 +79,29 @@ def test_an_unreachable_view_database_is_503(store_env):
     assert status == 503
     assert body["checks"]["database"].startswith("unreachable")
     assert body["checks"]["message_store"] == "ok"
+
+
+def test_media_on_object_storage_is_checked(client, store, s3):
+    assert client.get("/healthz").json()["checks"]["storage"] == "ok"
+
+    s3.client().delete_bucket(Bucket=s3.name)
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["storage"] == "unreachable: the bucket 'media' does not exist"
+
+
+def test_an_unreachable_object_storage_is_503(client, store, settings):
+    options = {"bucket_name": "media", "endpoint_url": "http://127.0.0.1:1", "access_key": "k"}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {**options, "secret_key": "s", "region_name": "us-east-1"},
+        },
+    }
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["storage"].startswith("unreachable: Could not connect")
