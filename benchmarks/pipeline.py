@@ -1,13 +1,22 @@
 """Pipeline benchmark: `Catalog` commands through every consumer to `Cataloged`.
 
-Run with `./dev bench-pipeline` (or `python -m benchmarks.pipeline`). It creates two scratch
+Run with `./dev bench-pipeline` (or `python -m benchmarks.pipeline`). It creates scratch
 databases on the configured server, migrates them, starts one consumer process per component
-with the simulated media backend (the point is the message flow, not ffmpeg), and prints:
-- latency from command written to `Cataloged` (p50/p95/max, from the store's own timestamps),
-  for single videos one at a time and for bursts of N;
+with the simulated media backend (the point is the message flow, not ffmpeg), and prints, for
+the previous design (`consume --one-transaction-per-message`) and today's (a read batch per
+transaction) side by side, each in databases of its own:
+- latency from command written to `Cataloged` (p50/p95, from the store's own timestamps), for
+  single videos one at a time and for bursts of N;
 - videos per second for the bursts;
+- CPU milliseconds per video in each consumer process and in PostgreSQL during the largest
+  burst (from /proc, when the server runs on this machine), which says what bounds the rate;
 - queries per second per consumer process while idle (transactions counted by PostgreSQL);
-- with real media, seconds to transcode and to transcribe a 10 s 640x360 spoken clip.
+- `manage.py rebuild_videos` over N catalog messages (happy paths of N/5 videos, written
+  straight into a scratch store): messages per second and the command's peak memory (RSS), so
+  that runs of different sizes show whether memory stays bounded;
+- with real media (`benchmarks.media`): seconds and peak memory to transcode and to transcribe
+  a 10 s 640x360 spoken clip (budget: both within 2 s) and a 60 s 1280x720 one;
+- the word error rate of speech recognition over several flite voices (`benchmarks.wer`).
 Nothing here asserts: the figures are for people to read and compare.
 """
 
@@ -24,6 +33,7 @@ import tempfile
 import time
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import django
@@ -32,37 +42,151 @@ ROOT = Path(__file__).resolve().parent.parent
 COMPONENTS = ("catalog", "transcode", "transcribe", "videos")
 """Every consumer of the system runs, as in production: the aggregator's work is part of a hop."""
 SETTLE_SECONDS = 12.0
+DESIGNS = {
+    "before": ["--one-transaction-per-message"],
+    "batched": [],
+}
+"""Consumer options of each design measured: the previous one (every message's handling its
+own transaction) and today's (a read batch per transaction)."""
+REBUILD_BEFORE = "2,500 messages/s (15,000 messages in 6.0 s, one upsert per message)"
+"""`rebuild_videos` as measured before the one-pass rebuild (issue 11): it cannot be switched
+back on, so its figure is quoted."""
+TARGETS = {
+    "single p50 ms": 40.0,
+    "burst videos/s": 400.0,
+    "idle queries/s": 2.0,
+    "rebuild messages/s": 50_000.0,
+}
+
+
+@dataclass
+class Figures:
+    """One design's figures."""
+
+    singles: list[float] = field(default_factory=list)
+    bursts: dict[int, tuple[list[float], float]] = field(default_factory=dict)
+    cpu_per_video: dict[str, float] = field(default_factory=dict)
+    idle: float | None = None
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--bursts", default="20,200", help="burst sizes (comma separated)")
+    parser.add_argument("--bursts", default="200,1000", help="burst sizes (comma separated)")
     parser.add_argument("--singles", type=int, default=20, help="single videos, one at a time")
-    parser.add_argument("--idle-seconds", type=float, default=20.0)
+    parser.add_argument("--idle-seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--designs",
+        default=",".join(DESIGNS),
+        help=f"designs to measure, side by side (comma separated, of {', '.join(DESIGNS)})",
+    )
+    parser.add_argument(
+        "--rebuild", default="100000", help="catalog messages per rebuild run (comma separated)"
+    )
     parser.add_argument("--no-real-media", action="store_true")
     args = parser.parse_args()
+    designs = [name for name in args.designs.split(",") if name]
+    if not set(designs) <= set(DESIGNS):
+        parser.error(f"--designs takes names among {', '.join(DESIGNS)}")
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))
     django.setup()
 
-    with scratch_databases() as env, consumers(env):
-        import psycopg
+    bursts = [int(n) for n in args.bursts.split(",") if n]
+    if designs and (args.singles or bursts or args.idle_seconds > 0):
+        print(f"Pipeline, simulated media, {os.cpu_count()} CPUs; {load()}", flush=True)
+        figures = {
+            name: pipeline_figures(DESIGNS[name], args.singles, bursts, args.idle_seconds)
+            for name in designs
+        }
+        print_pipeline(figures, bursts)
 
-        with psycopg.connect(env["MESSAGE_STORE_CONNINFO"], autocommit=True) as conn:
-            wait_until_listening(conn)
-            singles = [run_burst(conn, 1)[0][0] for _ in range(args.singles)]
-            print_row("1 video at a time", singles, None)
-            for size in (int(n) for n in args.bursts.split(",") if n):
-                latencies, seconds = run_burst(conn, size)
-                print_row(f"burst of {size}", latencies, size / seconds)
-            idle = idle_queries_per_second(env, args.idle_seconds)
-            print(
-                f"\nidle: {idle:.2f} queries/s per consumer process ({len(COMPONENTS)} processes)"
-            )
+    for count in (int(n) for n in args.rebuild.split(",") if n):
+        rebuild_figures(count)
 
     if not args.no_real_media:
         real_media_figures()
+
+
+def pipeline_figures(
+    options: list[str], singles: int, bursts: list[int], idle_seconds: float
+) -> Figures:
+    import psycopg
+
+    figures = Figures()
+    with (
+        scratch_databases() as env,
+        consumers(env, options) as processes,
+        psycopg.connect(env["MESSAGE_STORE_CONNINFO"], autocommit=True) as conn,
+    ):
+        wait_until_listening(conn)
+        run_burst(conn, 20)  # warm up: connections, prepared statements, caches
+        figures.singles = [run_burst(conn, 1)[0][0] for _ in range(singles)]
+        meter = CpuMeter(conn, dict(zip(COMPONENTS, (p.pid for p in processes), strict=True)))
+        for size in bursts:
+            before = meter.read()
+            figures.bursts[size] = run_burst(conn, size)
+            if size == max(bursts):
+                figures.cpu_per_video = meter.per_video(before, meter.read(), size)
+        if idle_seconds > 0:
+            figures.idle = idle_queries_per_second(env, idle_seconds)
+    return figures
+
+
+class CpuMeter:
+    """CPU seconds used by each consumer process and by the PostgreSQL server (its postmaster
+    and every backend, including those that exited), read from /proc: a server on another
+    machine is left out."""
+
+    def __init__(self, conn, pids: dict[str, int]) -> None:
+        self.pids = pids
+        backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
+        stat = _proc_stat(backend)
+        self.postmaster = int(stat[1]) if stat else None
+
+    def read(self) -> dict[str, float]:
+        seconds = {name: _cpu_seconds(pid) for name, pid in self.pids.items()}
+        if self.postmaster is not None:
+            seconds["postgres"] = _cpu_seconds(self.postmaster, children=True) + sum(
+                _cpu_seconds(pid) for pid in _children(self.postmaster)
+            )
+        return seconds
+
+    @staticmethod
+    def per_video(before: dict[str, float], after: dict[str, float], videos: int):
+        return {name: (after[name] - before[name]) * 1000 / videos for name in after}
+
+
+def _proc_stat(pid: int) -> list[str] | None:
+    try:
+        with open(f"/proc/{pid}/stat") as file:
+            return file.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def _cpu_seconds(pid: int, *, children: bool = False) -> float:
+    """utime + stime (and the reaped children's, for the postmaster)."""
+    stat = _proc_stat(pid)
+    if stat is None:
+        return 0.0
+    ticks = sum(int(value) for value in stat[11 : 15 if children else 13])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            stat = _proc_stat(int(entry))
+            if stat is not None and int(stat[1]) == parent:
+                found.append(int(entry))
+    return found
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) at the start"
 
 
 @contextmanager
@@ -118,10 +242,10 @@ def scratch_databases():
 
 
 @contextmanager
-def consumers(env: dict[str, str]):
+def consumers(env: dict[str, str], options: list[str]):
     processes = [
         subprocess.Popen(
-            [sys.executable, "manage.py", "consume", name, "--log-level", "WARNING"],
+            [sys.executable, "manage.py", "consume", name, "--log-level", "WARNING", *options],
             cwd=ROOT,
             env=env,
         )
@@ -185,7 +309,7 @@ def run_burst(conn, size: int) -> tuple[list[float], float]:
 
 
 def wait_until_cataloged(conn, streams: list[str], timeout: float = 120.0) -> None:
-    """Poll cheaply (recent catalog messages only, every 10 ms): the latencies come from the
+    """Poll cheaply (recent catalog messages only, every 50 ms): the latencies come from the
     store's own timestamps, so polling faster would only load the server under test."""
     since = conn.execute("SELECT message_store.last_drawn_position()").fetchone()[0]
     wanted = set(streams)
@@ -204,7 +328,7 @@ def wait_until_cataloged(conn, streams: list[str], timeout: float = 120.0) -> No
                 done.add(stream)
         if time.monotonic() > deadline:
             raise RuntimeError(f"only {len(done)} of {len(wanted)} videos were cataloged in time")
-        time.sleep(0.01)
+        time.sleep(0.05)
 
 
 def idle_queries_per_second(env: dict[str, str], seconds: float) -> float:
@@ -232,38 +356,118 @@ def idle_queries_per_second(env: dict[str, str], seconds: float) -> float:
     return statistics.median(per_second) / len(COMPONENTS)
 
 
-def real_media_figures() -> None:
-    from tests.media_factory import make_spoken_clip
-    from transcode.media import transcode_to_web
-    from transcribe.speech import transcribe
+FILL_CATALOG = """
+INSERT INTO message_store.messages (id, stream_name, position, type, data, metadata)
+SELECT gen_random_uuid(),
+       CASE WHEN s.step = 0 THEN 'catalog:command-' ELSE 'catalog-' END || v.id,
+       greatest(s.step - 1, 0),
+       (ARRAY['Catalog', 'Started', 'Transcoded', 'Transcribed', 'Cataloged'])[s.step + 1],
+       CASE s.step
+         WHEN 0 THEN jsonb_build_object('videoId', v.id, 'uri', v.uri, 'title', 'Bench ' || v.n)
+         WHEN 1 THEN jsonb_build_object('videoId', v.id, 'uri', v.uri, 'title', 'Bench ' || v.n,
+                                        'ownerId', NULL)
+         WHEN 2 THEN jsonb_build_object('videoId', v.id, 'transcodeId', v.id, 'uri', v.uri,
+                                        'transcodedUri', 'videos/' || v.id || '/web.mp4',
+                                        'posterUri', 'videos/' || v.id || '/poster.jpg',
+                                        'durationSeconds', 10.5, 'width', 640, 'height', 360)
+         WHEN 3 THEN jsonb_build_object('videoId', v.id, 'transcribeId', v.id, 'uri', v.uri,
+                                        'transcription', 'the words spoken in video ' || v.n,
+                                        'captionsUri', 'captions/' || v.id || '.vtt')
+         ELSE jsonb_build_object('videoId', v.id)
+       END,
+       jsonb_build_object('traceId', v.id, 'userId', '1')
+  FROM (SELECT n, md5('bench' || n)::uuid::text AS id,
+               'uploads/' || md5('bench' || n)::uuid::text || '/original.mp4' AS uri
+          FROM generate_series(1, %(videos)s) AS n) v
+ CROSS JOIN generate_series(0, 4) AS s(step)
+ ORDER BY v.n / 200, s.step, v.n
+"""
+"""Happy paths of N videos, uploaded in bursts of 200 (so one video's messages are apart)."""
 
-    sentence = (
-        "the catalog turns every upload into a video that plays in the browser "
-        "and writes down what people say in it"
+
+def rebuild_figures(messages: int) -> None:
+    """Time `manage.py rebuild_videos` over `messages` catalog messages in fresh databases."""
+    import psycopg
+
+    videos = max(1, messages // 5)
+    with scratch_databases() as env:
+        with psycopg.connect(env["MESSAGE_STORE_CONNINFO"], autocommit=True) as conn:
+            conn.execute(FILL_CATALOG, {"videos": videos})
+            conn.execute("VACUUM ANALYZE message_store.messages")
+        started = time.perf_counter()
+        command = [sys.executable, "manage.py", "rebuild_videos", "--no-progress"]
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+        output = process.stdout.read()
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"rebuild_videos failed ({process.returncode}): {output}")
+    rate = videos * 5 / seconds
+    print(
+        f"\nrebuild of {videos * 5:,} messages ({videos:,} videos): {seconds:.2f} s with start-up, "
+        f"{rate:,.0f} messages/s (target >= {TARGETS['rebuild messages/s']:,.0f}); "
+        f"peak memory {usage.ru_maxrss / 1024:.0f} MB"
     )
-    with tempfile.TemporaryDirectory() as folder:
-        clip = make_spoken_clip(Path(folder) / "clip.mp4", sentence, seconds=10)
-        started = time.perf_counter()
-        transcode_to_web(clip, Path(folder) / "web.mp4", Path(folder) / "poster.jpg")
-        transcode_seconds = time.perf_counter() - started
-        started = time.perf_counter()
-        transcript = transcribe(Path(folder) / "web.mp4")
-        transcribe_seconds = time.perf_counter() - started
-    print("\nreal media, 10 s 640x360 clip with speech:")
-    print(f"  transcode  {transcode_seconds:6.2f} s")
-    print(f"  transcribe {transcribe_seconds:6.2f} s (first call loads the model)")
-    print(f"  together   {transcode_seconds + transcribe_seconds:6.2f} s for 10 s of video")
-    print(f"  transcript: {transcript.text!r}")
+    print(f"  {output.strip()}")
+    print(f"  before this design: {REBUILD_BEFORE}")
 
 
-def print_row(label: str, latencies: list[float], videos_per_second: float | None) -> None:
+def real_media_figures() -> None:
+    from benchmarks.media import budget_figures
+    from benchmarks.wer import wer_figures
+
+    budget_figures()
+    wer_figures()
+
+
+def print_pipeline(figures: dict[str, Figures], bursts: list[int]) -> None:
+    names = list(figures)
+    width = 30
+    print()
+    print(f"{'':<28}" + "".join(f"{name:>{width}}" for name in names) + "   target")
+
+    def row(label: str, cells: list[str], target: str = "") -> None:
+        print(f"{label:<28}" + "".join(f"{cell:>{width}}" for cell in cells) + f"   {target}")
+
+    if any(f.singles for f in figures.values()):
+        row(
+            "1 video p50 / p95",
+            [_p50_p95(f.singles) for f in figures.values()],
+            f"p50 <= {TARGETS['single p50 ms']:.0f} ms",
+        )
+    for size in bursts:
+        row(
+            f"burst of {size}: videos/s",
+            [f"{size / f.bursts[size][1]:,.0f}" for f in figures.values()],
+            f">= {TARGETS['burst videos/s']:.0f}",
+        )
+        row("  latency p50 / p95", [_p50_p95(f.bursts[size][0]) for f in figures.values()])
+    if any(f.cpu_per_video for f in figures.values()):
+        print(f"CPU ms per video, burst of {max(bursts)}:")
+        parts = list(next(f.cpu_per_video for f in figures.values() if f.cpu_per_video))
+        for part in [*parts, "total"]:
+            cells = []
+            for f in figures.values():
+                value = (
+                    sum(f.cpu_per_video.values()) if part == "total" else f.cpu_per_video.get(part)
+                )
+                cells.append("-" if value is None else f"{value:.2f}")
+            row(f"  {part}", cells)
+    if any(f.idle is not None for f in figures.values()):
+        row(
+            "idle queries/s per process",
+            ["-" if f.idle is None else f"{f.idle:.2f}" for f in figures.values()],
+            f"<= {TARGETS['idle queries/s']:.0f}",
+        )
+
+
+def _p50_p95(latencies: list[float]) -> str:
+    if not latencies:
+        return "-"
     ordered = sorted(latencies)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-    rate = f"{videos_per_second:8.1f} videos/s" if videos_per_second else ""
-    print(
-        f"{label:<20} n={len(ordered):<4} p50 {statistics.median(ordered):7.1f} ms  "
-        f"p95 {p95:7.1f} ms  max {ordered[-1]:7.1f} ms  {rate}"
-    )
+    return f"{statistics.median(ordered):.1f} / {p95:.1f} ms"
 
 
 def _json(value: dict) -> str:

@@ -1,11 +1,14 @@
-"""Web benchmark: the home page and a video page, served by gunicorn over 10,000 videos.
+"""Web benchmark: the home page, a video page and search, served by gunicorn over 10,000 videos.
 
 Run with `./dev bench-web` (or `python -m benchmarks.web`). It creates a scratch database on the
 configured server (never the dev or test database), migrates it and fills the view data with
-`--videos` rows, starts gunicorn on a free loopback port (2 sync workers, as a small production
-box would), and measures each page with a bounded load generator: `--threads` threads with
-keep-alive `http.client` connections, at most `--requests` requests and `--seconds` seconds per
-page. It also counts the SQL queries each page makes, in-process, with 10 videos and with the
+`--videos` rows, each with a realistic transcript of a few hundred words in timed cues (English
+words drawn by their frequency in the text of the installed Django package, so common words
+are common and rare ones rare), starts gunicorn on a free loopback port (2 sync workers, as a
+small production box would), and measures each page with a bounded load generator:
+`--threads` threads with keep-alive `http.client` connections, at most `--requests` requests
+and `--seconds` seconds per page. Search is measured for a common word, a rare word and a
+phrase. It also counts the SQL queries each page makes, in-process, with 10 videos and with the
 full catalog: the count must not grow with the catalog. Everything is dropped afterwards.
 Nothing here asserts: the figures are for people to read and compare.
 """
@@ -13,8 +16,12 @@ Nothing here asserts: the figures are for people to read and compare.
 from __future__ import annotations
 
 import argparse
+import collections
 import http.client
+import itertools
 import os
+import random
+import re
 import signal
 import socket
 import statistics
@@ -28,12 +35,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import quote
 
 import django
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 FEW_VIDEOS = 10
+WORDS_PER_SECOND = 2.5
 
 
 @dataclass(frozen=True)
@@ -66,23 +75,34 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     django.setup()
 
+    speech = Speech(random.Random(8))
     with scratch_database() as env:
-        sample = fill_videos(FEW_VIDEOS)
+        sample = fill_videos(FEW_VIDEOS, speech)
+        words = speech.search_words()
         pages = {
             "home": "/",
             "home, deep page": "/?page=5",
             "video page": f"/videos/{sample}/",
+            "search, common word": f"/search/?q={quote(words.common)}",
+            "search, rare word": f"/search/?q={quote(words.rare)}",
+            "search, phrase": f"/search/?q={quote(words.phrase)}",
         }
         few = {name: count_queries(path) for name, path in pages.items()}
-        fill_videos(args.videos - FEW_VIDEOS)
+        fill_videos(args.videos - FEW_VIDEOS, speech)
         pages["home, deep page"] = f"/?page={max(1, args.videos // 24 // 2)}"
         many = {name: count_queries(path) for name, path in pages.items()}
+        matches = {
+            "common": count_matches(words.common),
+            "rare": count_matches(words.rare),
+            "phrase": count_matches(words.phrase),
+        }
         with gunicorn(env) as port:
             loads = {
                 name: run_load(port, path, args.threads, args.requests, args.seconds)
                 for name, path in pages.items()
             }
     write_table(args, pages, loads, few, many)
+    write_search_notes(words, matches)
 
 
 @contextmanager
@@ -119,35 +139,122 @@ def scratch_database() -> Iterator[dict[str, str]]:
             )
 
 
-def fill_videos(count: int) -> uuid.UUID | None:
-    """Add `count` ready videos to the view data; return the id of one of them."""
+class Speech:
+    """Made-up but realistic speech: English words drawn by their frequency in the text of the
+    installed Django package (its docstrings and comments), in sentences and timed cues."""
+
+    def __init__(self, rng: random.Random) -> None:
+        source = Path(django.__file__).parent
+        counts: collections.Counter[str] = collections.Counter()
+        for path in sorted(source.rglob("*.py")):
+            counts.update(re.findall(r"\b[a-z]{3,12}\b", path.read_text(errors="ignore")))
+        self.vocabulary = [word for word, _ in counts.most_common(4000)]
+        self.weights = [counts[word] for word in self.vocabulary]
+        self.rng = rng
+        self.used: collections.Counter[str] = collections.Counter()
+        self.last_segments: list[dict] = []
+
+    def sentence(self) -> str:
+        words = self.rng.choices(self.vocabulary, self.weights, k=self.rng.randint(6, 14))
+        return " ".join(words).capitalize() + "."
+
+    def transcript(self, words: int) -> tuple[str, list[dict]]:
+        """About `words` words of speech, and its cues (one sentence each, in seconds)."""
+        segments, start, said = [], 0.0, 0
+        while said < words:
+            text = self.sentence()
+            length = len(text.split()) / WORDS_PER_SECOND
+            segments.append(
+                {"start": round(start, 2), "end": round(start + length, 2), "text": text}
+            )
+            start += length + 0.3
+            said += len(text.split())
+        self.used.update({word for segment in segments for word in segment["text"].lower().split()})
+        self.last_segments = segments
+        return " ".join(segment["text"] for segment in segments), segments
+
+    def search_words(self) -> SearchWords:
+        """A common word (in most transcripts), a rare one (in a few) and a two-word phrase,
+        each said in the videos made so far (so that they match with few videos too)."""
+        from django.db import connection
+
+        ranked = [word for word in self.vocabulary[:400] if _lexeme(connection, word)]
+        rare = [
+            word
+            for word in self.vocabulary[2500:]
+            if word in self.used and _lexeme(connection, word)
+        ]
+        text = self.last_segments[0]["text"].rstrip(".").lower().split()
+        pair = next(
+            (a, b)
+            for a, b in itertools.pairwise(text)
+            if _lexeme(connection, a) and _lexeme(connection, b)
+        )
+        return SearchWords(
+            common=ranked[5], rare=rare[len(rare) // 2], phrase=f'"{pair[0]} {pair[1]}"'
+        )
+
+
+@dataclass(frozen=True)
+class SearchWords:
+    common: str
+    rare: str
+    phrase: str
+
+
+def _lexeme(connection, word: str) -> bool:
+    """Whether the search configuration keeps the word (it drops stop words like `the`)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_tsvector('english', %s) <> ''::tsvector", [word])
+        return cursor.fetchone()[0]
+
+
+def fill_videos(count: int, speech: Speech) -> uuid.UUID | None:
+    """Add `count` ready, public videos to the view data, each with a transcript of a few
+    hundred words in timed cues; return the id of one of them."""
     from videos.models import Video
 
     start = datetime(2026, 1, 1, tzinfo=UTC)
     offset = Video.objects.count()
-    rows = []
-    for index in range(offset, offset + count):
-        video_id = uuid.uuid4()
-        rows.append(
-            Video(
-                id=video_id,
-                title=f"Benchmark video {index}",
-                status=Video.Status.CATALOGED,
-                source_name=f"uploads/{video_id}/original.mp4",
-                video_name=f"videos/{video_id}/web.mp4",
-                poster_name=f"videos/{video_id}/poster.jpg",
-                captions_name=f"captions/{video_id}.vtt",
-                duration_seconds=10 + index % 600,
-                width=640,
-                height=360,
-                transcript="a transcript of some length " * 40,
-                created_at=start + timedelta(seconds=index),
-                updated_at=start + timedelta(seconds=index),
-                last_global_position=index + 1,
+    made = None
+    for first in range(offset, offset + count, 500):
+        rows = []
+        for index in range(first, min(first + 500, offset + count)):
+            video_id = uuid.uuid4()
+            transcript, segments = speech.transcript(speech.rng.randint(200, 500))
+            rows.append(
+                Video(
+                    id=video_id,
+                    title=speech.sentence().rstrip(".")[:80],
+                    description=speech.sentence() if index % 3 == 0 else "",
+                    status=Video.Status.CATALOGED,
+                    source_name=f"uploads/{video_id}/original.mp4",
+                    video_name=f"videos/{video_id}/web.mp4",
+                    poster_name=f"videos/{video_id}/poster.jpg",
+                    captions_name=f"captions/{video_id}.vtt",
+                    duration_seconds=segments[-1]["end"],
+                    width=640,
+                    height=360,
+                    transcript=transcript,
+                    segments=segments,
+                    created_at=start + timedelta(seconds=index),
+                    updated_at=start + timedelta(seconds=index),
+                    last_global_position=index + 1,
+                )
             )
-        )
-    Video.objects.bulk_create(rows, batch_size=1000)
-    return rows[len(rows) // 2].id if rows else None
+        Video.objects.bulk_create(rows)
+        made = made or rows[len(rows) // 2].id
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return made
+
+
+def count_matches(text: str) -> int:
+    from videos.selectors import search
+
+    return search(text).count
 
 
 def count_queries(path: str) -> int:
@@ -265,18 +372,18 @@ def write_table(args, pages, loads, few, many) -> None:
         f"{args.seconds:g} s per page\n\n"
     )
     header = (
-        f"{'page':<18} {'path':<26} {'requests':>8} {'errors':>6} {'req/s':>8} "
+        f"{'page':<20} {'path':<26} {'requests':>8} {'errors':>6} {'req/s':>8} "
         f"{'p50 ms':>7} {'p95 ms':>7} {'queries':>8} {'queries':>8}\n"
     )
     out(header)
-    out(f"{'':<18} {'':<26} {'':>8} {'':>6} {'':>8} {'':>7} {'':>7} "
+    out(f"{'':<20} {'':<26} {'':>8} {'':>6} {'':>8} {'':>7} {'':>7} "
         f"{f'@{FEW_VIDEOS}':>8} {f'@{args.videos}':>8}\n")  # fmt: skip
     out("-" * (len(header) - 1) + "\n")
     for name, path in pages.items():
         load = loads[name]
         shown = path if len(path) <= 26 else path[:23] + "..."
         out(
-            f"{name:<18} {shown:<26} {load.requests:>8} {load.errors:>6} "
+            f"{name:<20} {shown:<26} {load.requests:>8} {load.errors:>6} "
             f"{load.per_second:>8.0f} {load.percentile(0.50):>7.1f} {load.percentile(0.95):>7.1f} "
             f"{few[name]:>8} {many[name]:>8}\n"
         )
@@ -284,6 +391,16 @@ def write_table(args, pages, loads, few, many) -> None:
     constant = all(few[name] == many[name] for name in pages)
     verdict = "the same" if constant else "NOT the same"
     out(f"\nmean {mean:.0f} requests/s; queries per page with few and many videos: {verdict}.\n")
+
+
+def write_search_notes(words: SearchWords, matches: dict[str, int]) -> None:
+    out = sys.stdout.write
+    out(
+        f"search words: common {words.common!r}, rare {words.rare!r}, phrase {words.phrase}; "
+        f"matching videos: "
+        + ", ".join(f"{name} {count:,}" for name, count in matches.items())
+        + "\n"
+    )
 
 
 if __name__ == "__main__":

@@ -13,8 +13,8 @@ import logging
 
 import transcode.messages as transcode_messages
 import transcribe.messages as transcribe_messages
-from catalog import messages
-from catalog.projection import projection
+from catalog import erasure, messages
+from catalog.projection import file_names, projection
 from message_store.contracts import MalformedMessageError
 from message_store.handling import emit, require_stream_id
 from message_store.messages import Message
@@ -32,6 +32,8 @@ NEW_STREAM = -1
 def handle_catalog(message: Message, *, store: MessageStore) -> None:
     command = messages.Catalog.parse(message)
     require_stream_id(message, command.video_id)
+    if command.visibility not in messages.VISIBILITIES:
+        raise MalformedMessageError(f"Catalog {message.id}: visibility {command.visibility!r}")
     stream = messages.entity_stream(command.video_id)
     video, version = store.fetch(stream, projection)
     if video.started:
@@ -43,6 +45,8 @@ def handle_catalog(message: Message, *, store: MessageStore) -> None:
         uri=command.uri,
         title=command.title,
         owner_id=owner if isinstance(owner, str) and owner else None,
+        description=command.description,
+        visibility=command.visibility,
     )
     emit(store, message, stream, started, expected_version=version)
 
@@ -60,10 +64,23 @@ def handle_started(message: Message, *, store: MessageStore) -> None:
 
 
 def handle_transcoded(message: Message, *, store: MessageStore) -> None:
-    """Transcribe the source (`uri`, as the workshop does): any format ffmpeg reads will do."""
+    """Transcribe the source (`uri`, as the workshop does): any format ffmpeg reads will do.
+
+    The source is the one `Started` recorded (our earliest copies of `Transcoded` lack it). If
+    the transcription is already there (another writer's order), the video may be complete.
+    """
     transcoded = messages.Transcoded.parse(message)
+    video, _ = store.fetch(message.stream_name, projection)
+    if video.transcribed:
+        _catalog_when_complete(message, store, transcoded.video_id)
+        return
+    source = video.source_uri or transcoded.uri
+    if not source:
+        raise MalformedMessageError(
+            f"{message.type} {message.id}: no source to transcribe (no Started, no 'uri')"
+        )
     transcribe_id = messages.transcribe_id(transcoded.video_id)
-    command = transcribe_messages.Transcribe(transcribe_id=transcribe_id, uri=transcoded.uri)
+    command = transcribe_messages.Transcribe(transcribe_id=transcribe_id, uri=source)
     _send_unless_done(
         message, store, "transcribed", transcribe_messages.command_stream(transcribe_id), command
     )
@@ -88,10 +105,19 @@ def _send_unless_done(
 
 def handle_transcribed(message: Message, *, store: MessageStore) -> None:
     transcribed = messages.Transcribed.parse(message)
+    _catalog_when_complete(message, store, transcribed.video_id)
+
+
+def _catalog_when_complete(message: Message, store: MessageStore, video_id: str) -> None:
+    """`Cataloged` once the video is transcribed and has something to play, never before:
+    other writers (the workshop's) may record the steps in another order."""
     video, version = store.fetch(message.stream_name, projection)
-    if video.finished:
+    if video.finished or not video.transcribed:
         return
-    cataloged = messages.Cataloged(video_id=transcribed.video_id)
+    if not video.playable:
+        logger.info("video %s is transcribed but has nothing to play yet; waiting", video_id)
+        return
+    cataloged = messages.Cataloged(video_id=video_id)
     emit(store, message, message.stream_name, cataloged, expected_version=version)
 
 
@@ -113,12 +139,23 @@ def _origin_video(message: Message) -> tuple[str, str] | None:
 
 
 def _copy_outcome(message: Message, store: MessageStore, step: str, make_event) -> None:
-    """Copy a job's outcome into the video's stream, unless that step is already recorded."""
+    """Copy a job's outcome into the video's stream, unless that step is already recorded.
+
+    The outcome of a job that was still running when its video was deleted is never copied:
+    erasure runs again instead, so the files the job wrote and its streams go too.
+    """
     found = _origin_video(message)
     if found is None:
         return
     stream, video_id = found
     video, version = store.fetch(stream, projection)
+    if video.deleted:
+        logger.info("late %s for deleted video %s: erasing it", message.type, video_id)
+        late_files = file_names(
+            message.data, "transcodedUri", "posterUri", "playlistUri", "captionsUri"
+        )
+        erasure.erase_video(store, video_id, [*video.files, *late_files])
+        return
     if video.finished or getattr(video, step):
         return
     emit(store, message, stream, make_event(video_id), expected_version=version)
@@ -139,6 +176,8 @@ def handle_job_transcoded(message: Message, *, store: MessageStore) -> None:
             duration_seconds=outcome.duration_seconds,
             width=outcome.width,
             height=outcome.height,
+            playlist_uri=outcome.playlist_uri,
+            renditions=outcome.renditions,
         ),
     )
 
@@ -170,6 +209,8 @@ def handle_job_transcribed(message: Message, *, store: MessageStore) -> None:
             uri=outcome.uri,
             transcription=outcome.transcription,
             captions_uri=outcome.captions_uri,
+            segments=outcome.segments,
+            language=outcome.language,
         ),
     )
 

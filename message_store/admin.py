@@ -22,6 +22,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.text import Truncator
 
 from config.routers import MESSAGE_STORE_DB
 from message_store import parking
@@ -30,6 +31,7 @@ from message_store.models import Category, Message, ParkedMessage
 from message_store.queries import CATEGORY_LAG_SQL, SUBSCRIBER_POSITIONS_SQL
 
 TRACE_LIMIT = 1000
+ERROR_PREVIEW = 160
 
 
 def pretty_json(value: Any) -> str:
@@ -39,6 +41,15 @@ def pretty_json(value: Any) -> str:
 
 def trace_url(trace_id: str) -> str:
     return reverse("admin:message_store_message_trace", kwargs={"trace_id": trace_id})
+
+
+def trace_link(metadata: Any) -> str:
+    """A link to the trace of a message whose metadata may be anything another writer stored
+    (an object, a string, an array, null)."""
+    trace_id = metadata.get("traceId") if isinstance(metadata, dict) else None
+    if not isinstance(trace_id, str) or not trace_id:
+        return "—"
+    return format_html('<a href="{}">{}</a>', trace_url(trace_id), trace_id)
 
 
 class CategoryFilter(admin.SimpleListFilter):
@@ -134,10 +145,7 @@ class MessageAdmin(ReadOnlyAdmin):
 
     @admin.display(description="trace")
     def trace(self, message: Message) -> str:
-        trace_id = (message.metadata or {}).get("traceId")
-        if not isinstance(trace_id, str) or not trace_id:
-            return "—"
-        return format_html('<a href="{}">{}</a>', trace_url(trace_id), trace_id)
+        return trace_link(message.metadata)
 
     @admin.display(description="data")
     def data_json(self, message: Message) -> str:
@@ -186,8 +194,10 @@ class MessageAdmin(ReadOnlyAdmin):
 def subscriber_positions() -> list[dict[str, Any]]:
     """Subscribers with their last stored position, its time, and their lag.
 
-    `lag` counts every message stored after the position; `pending` counts only those in the
-    subscriber's own category, when the subscriber belongs to a known component.
+    `lag` counts the messages still ahead of the subscriber: those of its own category when it
+    belongs to a known component (`pending`), otherwise every message stored after its
+    position except subscriber positions (which no subscriber reads), so a subscriber that is
+    caught up shows 0.
     """
     categories = _subscriber_categories()
     with connections[MESSAGE_STORE_DB].cursor() as cursor:
@@ -206,7 +216,7 @@ def subscriber_positions() -> list[dict[str, Any]]:
                     "category": category,
                     "position": position,
                     "time": time,
-                    "lag": lag,
+                    "lag": lag if pending is None else pending,
                     "pending": pending,
                 }
             )
@@ -239,7 +249,15 @@ def _is_uuid(text: str) -> bool:
 
 @admin.register(ParkedMessage)
 class ParkedMessageAdmin(admin.ModelAdmin):
-    list_display = ("parked_at", "subscriber_id", "type", "stream_name", "status", "attempts")
+    list_display = (
+        "parked_at",
+        "subscriber_id",
+        "type",
+        "stream_name",
+        "short_error",
+        "status",
+        "attempts",
+    )
     list_filter = ("status", "subscriber_id", "type")
     search_fields = ("stream_name", "=message_id", "error")
     ordering = ("-parked_at",)
@@ -298,10 +316,11 @@ class ParkedMessageAdmin(admin.ModelAdmin):
 
     @admin.display(description="trace")
     def trace(self, parked: ParkedMessage) -> str:
-        trace_id = (parked.metadata or {}).get("traceId")
-        if not isinstance(trace_id, str) or not trace_id:
-            return "—"
-        return format_html('<a href="{}">{}</a>', trace_url(trace_id), trace_id)
+        return trace_link(parked.metadata)
+
+    @admin.display(description="error")
+    def short_error(self, parked: ParkedMessage) -> str:
+        return Truncator(parked.error).chars(ERROR_PREVIEW)
 
     @admin.display(description="data")
     def data_json(self, parked: ParkedMessage) -> str:

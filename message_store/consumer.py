@@ -3,8 +3,9 @@
 A `Consumer` runs one or more `Subscription`s in one process. Each reads its category from the
 position it stored last (`Read` events in `subscriberPosition-{subscriberId}`), hands every
 message to the handler for its type, and stores its position every N messages, when it has
-been idle for a poll interval, and on shutdown. A filtered subscription (correlation, consumer
-group) moves its position past the messages its filter left out, so it never rescans them.
+been idle for a poll interval, and on shutdown. A filtered subscription (correlation, origin,
+consumer group) moves its position past the messages its filter left out, so it never rescans
+them.
 Delivery is at least once, so handlers are idempotent; a handler whose cached entity turned out
 stale (`StaleEntityError`) runs again at once.
 
@@ -20,10 +21,18 @@ subscription per poll interval, and at each poll it stores the positions it has 
 Replay requests arrive as a notification too (and are looked for at start and after a
 reconnect).
 
+Transactions: by default each message's handling commits on its own. A subscription with
+`batch_transaction` handles a read batch in one message-store transaction, and one with
+`tracking` (see `tracking`) in one transaction of its own database that also records its
+position, exactly once. Either way the batch stays correct message by message: when a handler
+fails, or a statement fails under it (a version conflict its handler shrugged off), the batch
+is rolled back, the messages before that one are handled again in one transaction, that
+message is handled on its own as it would be without batching, and the rest go on in a batch.
+
 Failures: a handler that raises is retried with backoff, then its message is parked (see
 `parking`) and the subscription moves on; malformed data is parked at once. A lost database is
 waited out with backoff and the subscription resumes where it was. SIGTERM/SIGINT (`stop()`)
-finish the message in hand, store the positions, and return.
+finish the message in hand (commit the batch handled so far), store the positions, and return.
 """
 
 from __future__ import annotations
@@ -32,7 +41,8 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 
 import psycopg
@@ -42,11 +52,13 @@ from django.db import OperationalError as DjangoOperationalError
 
 from message_store import parking, queries
 from message_store.contracts import MalformedMessageError
-from message_store.errors import StaleEntityError, StoreUnavailableError
+from message_store.erasure import is_erased
+from message_store.errors import StaleEntityError, StoreUnavailableError, TransactionFailedError
 from message_store.logging import describe, log_context
 from message_store.messages import Message, NewMessage, new_id
-from message_store.store import MessageStore
+from message_store.store import MessageStore, Transaction
 from message_store.streams import ALL, stream_name
+from message_store.tracking import TrackedTransaction, Tracking
 
 logger = logging.getLogger(__name__)
 
@@ -69,10 +81,25 @@ FOLLOW_UP_DELAY = 0.02
 
 @dataclass(frozen=True)
 class Subscription:
+    """`correlation` keeps the messages Message DB's correlation filter keeps; `origin` those
+    that reply to a stream of that category by `correlationStreamName` or, when they carry
+    none, by `originStreamName` (the workshop's replies). Both filter in the database."""
+
     subscriber_id: str
     category: str
     handlers: Mapping[str, Handler]
     correlation: str | None = None
+    origin: str | None = None
+    batch_transaction: bool = False
+    """Handle a read batch in one message-store transaction: for handlers that only read and
+    write the store, quickly (a long job would hold back every category reader meanwhile)."""
+    tracking: Tracking | None = None
+    """Keep the position with the handlers' effects, a read batch per transaction (see
+    `message_store.tracking`), instead of as `Read` events."""
+
+    def __post_init__(self) -> None:
+        if self.batch_transaction and self.tracking is not None:
+            raise ValueError("a tracked subscription commits in its own database, not the store")
 
 
 @dataclass(frozen=True)
@@ -85,6 +112,9 @@ class ConsumerSettings:
     max_attempts: int = 3
     retry_delay: float = 0.2
     max_reconnect_delay: float = 10.0
+    batch_transactions: bool = True
+    """Let subscriptions that ask for it handle a read batch in one transaction (off: one
+    transaction per message, the previous design, for comparison and diagnosis)."""
 
     def __post_init__(self) -> None:
         if (self.group_member is None) != (self.group_size is None):
@@ -103,6 +133,59 @@ class _Interrupted(Exception):
     """stop() came while a failing handler waited to retry: leave the message for next time."""
 
 
+class _BatchFailed(Exception):
+    """Handling the message at `index` failed in a shared transaction (now rolled back)."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(index)
+        self.index = index
+
+
+class _Untracked:
+    """Handling whose position the consumer stores itself, as `Read` events."""
+
+    position = 0
+
+    def __init__(self, transaction: Transaction | None = None) -> None:
+        self._transaction = transaction
+
+    @property
+    def failed(self) -> bool:
+        return self._transaction is not None and self._transaction.failed
+
+    def advance(self, position: int) -> None:
+        pass
+
+
+class _StoreTransactions:
+    """A read batch in one message-store transaction; a message handled alone in none, as
+    without batching (so that a conflict its handler shrugs off is just that)."""
+
+    def __init__(self, store: MessageStore) -> None:
+        self.store = store
+
+    @contextmanager
+    def batch(self, subscriber_id: str) -> Iterator[TrackedTransaction]:
+        with self.store.transaction() as transaction:
+            yield _Untracked(transaction)
+
+    @contextmanager
+    def alone(self, subscriber_id: str) -> Iterator[TrackedTransaction]:
+        yield _Untracked()
+
+
+class _TrackedTransactions:
+    """Every handling, of a batch or of one message, in a tracked transaction."""
+
+    def __init__(self, tracking: Tracking) -> None:
+        self.tracking = tracking
+
+    def batch(self, subscriber_id: str) -> AbstractContextManager[TrackedTransaction]:
+        return self.tracking.transaction(subscriber_id)
+
+    alone = batch
+
+
 @dataclass
 class _State:
     subscription: Subscription
@@ -113,6 +196,7 @@ class _State:
     handled: int = field(default=0)
     read_at: float = 0.0
     delay: float = FOLLOW_UP_DELAY
+    transactions: _StoreTransactions | _TrackedTransactions | None = None
 
     def schedule(self, found: int, now: float, poll_interval: float) -> None:
         """After a read: follow up soon if it found messages, later and later if not."""
@@ -138,11 +222,19 @@ class Consumer:
         self.settings = settings or ConsumerSettings()
         group = self.settings.group_size
         suffix = f"+{self.settings.group_member}of{group}" if group else ""
-        self._states = [_State(sub, sub.subscriber_id + suffix) for sub in subscriptions]
+        self._states = [
+            _State(sub, sub.subscriber_id + suffix, transactions=self._transactions(sub))
+            for sub in subscriptions
+        ]
         self._stopping = threading.Event()
         self._replay_due = True
         self._maintenance_at = 0.0
         self._listener: psycopg.Connection | None = None
+
+    def _transactions(self, sub: Subscription) -> _StoreTransactions | _TrackedTransactions | None:
+        if sub.tracking is not None:
+            return _TrackedTransactions(sub.tracking)
+        return _StoreTransactions(self.store) if sub.batch_transaction else None
 
     @property
     def subscriber_ids(self) -> list[str]:
@@ -186,32 +278,54 @@ class Consumer:
 
     def _load_positions(self) -> None:
         for state in self._states:
-            last = self.store.read_last(position_stream(state.subscriber_id), POSITION_TYPE)
-            position = last.data.get("position") if last else 0
-            if not isinstance(position, int) or isinstance(position, bool) or position < 0:
-                logger.error(
-                    "subscriber %s: stored position %r is not a count; starting from 0",
-                    state.subscriber_id,
-                    position,
-                )
-                position = 0
+            tracking = state.subscription.tracking
+            position = None if tracking is None else tracking.position(state.subscriber_id)
+            if position is None:  # untracked, or tracked from now on: start where `Read` says
+                position = self._stored_position(state.subscriber_id)
             state.position = state.saved_position = position
             logger.info("subscriber %s starts after position %s", state.subscriber_id, position)
+
+    def _stored_position(self, subscriber_id: str) -> int:
+        last = self.store.read_last(position_stream(subscriber_id), POSITION_TYPE)
+        position = last.data.get("position") if last else 0
+        if not isinstance(position, int) or isinstance(position, bool) or position < 0:
+            logger.error(
+                "subscriber %s: stored position %r is not a count; starting from 0",
+                subscriber_id,
+                position,
+            )
+            return 0
+        return position
 
     def _save_position(self, state: _State) -> None:
         if state.position == state.saved_position:
             return
-        self.store.write(
-            NewMessage(
-                id=new_id(),
-                stream_name=position_stream(state.subscriber_id),
-                type=POSITION_TYPE,
-                data={"position": state.position},
-            ),
-            notify=False,
-        )
+        tracking = state.subscription.tracking
+        if tracking is not None:
+            tracking.save(state.subscriber_id, state.position)
+        else:
+            self.store.write(
+                NewMessage(
+                    id=new_id(),
+                    stream_name=position_stream(state.subscriber_id),
+                    type=POSITION_TYPE,
+                    data={"position": state.position},
+                ),
+                notify=False,
+            )
         state.saved_position = state.position
         state.unsaved = 0
+
+    def _advance(self, state: _State, position: int, count: int, *, saved: bool) -> None:
+        """`count` messages up to `position` are handled (and, if `saved`, so is the position)."""
+        state.position = max(state.position, position)
+        if saved:
+            state.saved_position = state.position
+            state.unsaved = 0
+            return
+        state.unsaved += count
+        if state.unsaved >= self.settings.position_update_interval:
+            self._save_position(state)
 
     def _shutdown(self) -> None:
         for state in self._states:
@@ -233,20 +347,11 @@ class Consumer:
             found = 0
             while not self._stopping.is_set():
                 batch, reached = self._read(state)
-                for message in batch:
-                    if self._stopping.is_set():
-                        break
-                    try:
-                        self._handle(state, message)
-                    except _Interrupted:
-                        break
-                    state.position = message.global_position
-                    state.unsaved += 1
-                    found += 1
-                    if state.unsaved >= self.settings.position_update_interval:
-                        self._save_position(state)
-                else:
-                    state.position = max(state.position, reached)
+                count, complete = self._handle_batch(state, batch)
+                found += count
+                if not complete:
+                    break
+                state.position = max(state.position, reached)
                 if len(batch) < self.settings.batch_size:
                     break
             state.schedule(found, time.monotonic(), self.settings.poll_interval)
@@ -256,7 +361,11 @@ class Consumer:
     def _read(self, state: _State) -> tuple[list[Message], int]:
         """The next batch, and the position the subscription may move to once it is handled."""
         sub = state.subscription
-        filtered = sub.correlation is not None or self.settings.group_size is not None
+        filtered = (
+            sub.correlation is not None
+            or sub.origin is not None
+            or self.settings.group_size is not None
+        )
         if sub.category == ALL or not filtered:
             batch = self.store.read(
                 sub.category, position=state.position + 1, batch_size=self.settings.batch_size
@@ -267,19 +376,122 @@ class Consumer:
             position=state.position + 1,
             batch_size=self.settings.batch_size,
             correlation=sub.correlation,
+            origin=sub.origin,
             group_member=self.settings.group_member,
             group_size=self.settings.group_size,
         )
 
     # Handling --------------------------------------------------------------------------------
 
+    def _handle_batch(self, state: _State, batch: list[Message]) -> tuple[int, bool]:
+        """Handle a read batch; return how many of its messages are done, and whether all are
+        (False when stop() came first)."""
+        batched = state.transactions is not None and self.settings.batch_transactions
+        done = 0
+        while done < len(batch) and not self._stopping.is_set():
+            if batched:
+                count = self._handle_together(state, batch[done:])
+                done += count
+                if done == len(batch) or self._stopping.is_set():
+                    break
+            message = batch[done]
+            try:
+                self._handle(state, message)
+            except _Interrupted:
+                break
+            self._advance(state, message.global_position, 1, saved=False)
+            done += 1
+        return done, done == len(batch)
+
+    def _handle_together(self, state: _State, messages: list[Message]) -> int:
+        """Handle the longest run of `messages` that goes through in one transaction, and
+        return its length: the message after it (if any) is to be handled alone."""
+        limit = len(messages)
+        while limit:
+            try:
+                return self._handle_in_one_transaction(state, messages[:limit])
+            except _BatchFailed as failure:
+                logger.debug(
+                    "batch rolled back at its message %d; handling it again", failure.index
+                )
+                limit = failure.index
+        return 0
+
+    def _handle_in_one_transaction(self, state: _State, messages: list[Message]) -> int:
+        """Handle `messages` (until stop()) in one transaction; return how many were committed.
+        Raises `_BatchFailed` (nothing committed) when one of them cannot be handled in it."""
+        handled = 0
+        try:
+            with state.transactions.batch(state.subscriber_id) as transaction:
+                for index, message in enumerate(messages):
+                    if self._stopping.is_set():
+                        messages = messages[:index]
+                        break
+                    handler = self._handler_for(state, message)
+                    if handler is None or message.global_position <= transaction.position:
+                        continue
+                    with log_context(_context(state.subscriber_id, message)):
+                        if not self._handle_in_transaction(state, message, handler, transaction):
+                            raise _BatchFailed(index)
+                    handled += 1
+                if messages:
+                    transaction.advance(messages[-1].global_position)
+        except (_BatchFailed, *_CONNECTION_ERRORS):
+            raise
+        except Exception as error:
+            # Failed as a whole (say, at commit): which message is to blame is unknown, so
+            # halve the batch; the search for it ends at a message handled alone.
+            logger.debug("batch of %d failed (%r)", len(messages), error)
+            raise _BatchFailed(len(messages) // 2) from error
+        state.handled += handled
+        if messages:
+            position = max(messages[-1].global_position, transaction.position)
+            tracked = state.subscription.tracking is not None
+            self._advance(state, position, len(messages), saved=tracked)
+        return len(messages)
+
+    def _handle_in_transaction(
+        self, state: _State, message: Message, handler: Handler, transaction: TrackedTransaction
+    ) -> bool:
+        """One message of a shared transaction; False when it must be handled alone."""
+        try:
+            handler(message, store=self.store)
+        except _CONNECTION_ERRORS:
+            raise
+        except MalformedMessageError as error:
+            if transaction.failed:
+                return False
+            self._park(state, message, f"malformed message: {error}", 1)
+        except Exception as error:
+            logger.debug("failed in a batch (%r); to be handled alone", error)
+            return False
+        else:
+            logger.debug("handled")
+        return not transaction.failed
+
     def _handle(self, state: _State, message: Message, *, replay: bool = False) -> bool:
         """Handle one message with retries; park it when it keeps failing. True if handled."""
-        handler = state.subscription.handlers.get(message.type)
+        handler = self._handler_for(state, message)
         if handler is None:
             return True
         with log_context(_context(state.subscriber_id, message)):
             return self._handle_with_retries(state, message, handler, replay)
+
+    def _handler_for(self, state: _State, message: Message) -> Handler | None:
+        """The handler for `message`, or None (with a DEBUG line) for a type the subscription
+        does not handle or a message erased since it was written (see message_store.erasure)."""
+        handler = state.subscription.handlers.get(message.type)
+        if handler is None:
+            logger.debug(
+                "skipped %s %s: subscriber %s has no handler for that type",
+                message.type,
+                message.id,
+                state.subscriber_id,
+            )
+        elif is_erased(message):
+            logger.debug("skipped erased %s %s", message.type, message.id)
+            return None
+        return handler
 
     def _handle_with_retries(
         self, state: _State, message: Message, handler: Handler, replay: bool
@@ -288,7 +500,7 @@ class Consumer:
         while True:
             attempts += 1
             try:
-                handler(message, store=self.store)
+                self._handle_alone(state, message, handler, replay)
             except _CONNECTION_ERRORS:
                 raise
             except MalformedMessageError as error:
@@ -316,6 +528,21 @@ class Consumer:
                 state.handled += 1
                 logger.debug("handled%s", " (replay)" if replay else "")
                 return True
+
+    def _handle_alone(
+        self, state: _State, message: Message, handler: Handler, replay: bool
+    ) -> None:
+        """Run the handler for one message, in a tracked transaction if the subscription is
+        tracked (a replay runs even though the position has moved past its message)."""
+        if state.transactions is None:
+            handler(message, store=self.store)
+            return
+        with state.transactions.alone(state.subscriber_id) as transaction:
+            if replay or message.global_position > transaction.position:
+                handler(message, store=self.store)
+            if transaction.failed:
+                raise TransactionFailedError("a statement failed under the handler")
+            transaction.advance(message.global_position)
 
     def _park(self, state: _State, message: Message, error: str, attempts: int) -> None:
         logger.error("parked: %s", error)

@@ -42,40 +42,60 @@ class MessageData:
         cls.type_name = cls.__name__
 
     def to_data(self) -> dict[str, Any]:
-        return {camel_case(f.name): getattr(self, f.name) for f in dataclasses.fields(self)}
+        return {spec.key: getattr(self, spec.name) for spec in _fields(type(self))}
 
     @classmethod
     def parse(cls, message: Message) -> Self:
         """Read and check `message.data` against this contract."""
-        data = message.data
-        hints = _type_hints(cls)
-        values: dict[str, Any] = {}
-        for field in dataclasses.fields(cls):
-            key = camel_case(field.name)
-            has_default = (
-                field.default is not dataclasses.MISSING
-                or field.default_factory is not dataclasses.MISSING
+        if message.data_kind != "object":
+            raise MalformedMessageError(
+                f"{message.type} {message.id}: data is not an object (JSON {message.data_kind})"
             )
-            if key not in data:
-                if has_default:
+        data = message.data
+        values: dict[str, Any] = {}
+        for spec in _fields(cls):
+            if spec.key not in data:
+                if spec.optional:
                     continue
-                raise MalformedMessageError(f"{message.type} {message.id}: data has no {key!r}")
-            value = _checked(message, key, data[key], hints[field.name])
-            if value == "" and (
-                field.name.endswith(_NON_EMPTY_SUFFIXES) or field.name in _NON_EMPTY_NAMES
-            ):
-                raise MalformedMessageError(f"{message.type} {message.id}: {key!r} is empty")
-            values[field.name] = value
+                raise MalformedMessageError(
+                    f"{message.type} {message.id}: data has no {spec.key!r}"
+                )
+            value = _checked(message, spec.key, data[spec.key], spec.allowed)
+            if value == "" and spec.non_empty:
+                raise MalformedMessageError(f"{message.type} {message.id}: {spec.key!r} is empty")
+            values[spec.name] = value
         return cls(**values)
 
 
+@dataclasses.dataclass(frozen=True)
+class _Field:
+    """What `parse` needs to know of a field, worked out once per class."""
+
+    name: str
+    key: str
+    optional: bool
+    allowed: tuple[Any, ...]
+    non_empty: bool
+
+
 @functools.cache
-def _type_hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+def _fields(cls: type) -> tuple[_Field, ...]:
+    hints = typing.get_type_hints(cls)
+    return tuple(
+        _Field(
+            name=field.name,
+            key=camel_case(field.name),
+            optional=field.default is not dataclasses.MISSING
+            or field.default_factory is not dataclasses.MISSING,
+            allowed=typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,),
+            non_empty=field.name.endswith(_NON_EMPTY_SUFFIXES) or field.name in _NON_EMPTY_NAMES,
+        )
+        for field in dataclasses.fields(cls)
+        for hint in (hints[field.name],)
+    )
 
 
-def _checked(message: Message, key: str, value: Any, hint: Any) -> Any:
-    allowed = typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,)
+def _checked(message: Message, key: str, value: Any, allowed: tuple[Any, ...]) -> Any:
     if value is None and type(None) in allowed:
         return None
     for kind in allowed:

@@ -62,5 +62,9 @@ class ReadError(MessageStoreError, ValueError):
     """The database refused a read (a category where a stream was due, bad group, ...)."""
 
 
+class TransactionFailedError(MessageStoreError):
+    """A statement in a store transaction failed; the transaction was rolled back."""
+
+
 class StoreUnavailableError(MessageStoreError, ConnectionError):
     """The database could not be reached; the operation may be retried."""

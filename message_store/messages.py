@@ -25,7 +25,12 @@ def derived_id(*parts: object) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class Message:
-    """A stored message. `data` and `metadata` are JSON objects (dicts), never None."""
+    """A stored message. `data` and `metadata` are JSON objects (dicts), never None.
+
+    Other writers may store data that is not an object (null, an array, a scalar): `data` is
+    then `{}` or `{"value": ...}` so that readers need no special case, and `data_kind` names
+    what was stored ("array", "null", ...), so that a contract can refuse it for what it is.
+    """
 
     id: str
     stream_name: str
@@ -35,31 +40,47 @@ class Message:
     data: dict[str, Any]
     metadata: dict[str, Any]
     time: datetime
+    data_kind: str = "object"
 
     @classmethod
     def from_row(cls, row: tuple) -> Message:
         """Build from a `message_store.message` row (data and metadata arrive as JSON text)."""
         message_id, stream, message_type, position, global_position, data, metadata, time = row
+        data_value = _loads(data)
         return cls(
             id=message_id,
             stream_name=stream,
             type=message_type,
             position=position,
             global_position=global_position,
-            data=_json_object(data),
-            metadata=_json_object(metadata),
+            data=_json_object(data_value),
+            metadata=_json_object(_loads(metadata)),
             time=time if time.tzinfo else time.replace(tzinfo=UTC),
+            data_kind=json_kind(data_value),
         )
 
 
-def _json_object(text: str | None) -> dict[str, Any]:
+def _loads(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def _json_object(value: Any) -> dict[str, Any]:
     """Other writers may store null, arrays or scalars: a reader always gets a dict."""
-    if text is None:
-        return {}
-    value = json.loads(text)
     if value is None:
         return {}
     return value if isinstance(value, dict) else {"value": value}
+
+
+def json_kind(value: Any) -> str:
+    """The JSON type of a decoded value, as PostgreSQL's `jsonb_typeof` names it."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    for kind, name in ((dict, "object"), (list, "array"), (str, "string")):
+        if isinstance(value, kind):
+            return name
+    return "number"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -122,8 +143,8 @@ def _require_json_object(name: str, value: object) -> None:
         raise InvalidMessageError(
             f"message {name} must be a JSON object, not {type(value).__name__}"
         )
-    _dumps(name, value)
-    if _contains_nul(value):
+    text = _dumps(name, value)
+    if "\\u0000" in text and _contains_nul(value):  # JSON escapes NUL: no escape, no NUL
         raise InvalidMessageError(
             f"message {name} contains a NUL character (\\u0000), which PostgreSQL cannot store"
         )

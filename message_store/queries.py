@@ -14,19 +14,29 @@ ACQUIRE_STREAM_LOCKS = (
 GET_STREAM_MESSAGES = "SELECT * FROM message_store.get_stream_messages(%s, %s, %s)"
 GET_CATEGORY_MESSAGES = "SELECT * FROM message_store.get_category_messages(%s, %s, %s, %s, %s, %s)"
 GET_ALL_MESSAGES = "SELECT * FROM message_store.get_all_messages(%s, %s)"
+GET_CATEGORY_REPLIES = "SELECT * FROM message_store.get_category_replies(%s, %s, %s, %s, %s, %s)"
 GET_LAST_STREAM_MESSAGE = "SELECT * FROM message_store.get_last_stream_message(%s, %s)"
 CATEGORY_REACH = (
     "SELECT max(m.global_position) FROM message_store.messages m"
     " WHERE message_store.category(m.stream_name) = %s"
     " AND m.global_position <= (SELECT message_store.read_horizon())"
 )
+GET_ENTITY_MESSAGES = "SELECT * FROM message_store.get_entity_messages(%s, %s)"
+SORT_MEMORY_FOR_TRANSACTION = "SET LOCAL work_mem = '64MB'"
+READ_HORIZON = "SELECT message_store.read_horizon()"
 STREAM_VERSION = "SELECT message_store.stream_version(%s)"
 SCHEMA_INSTALLED = "SELECT to_regprocedure('message_store.stream_version(varchar)') IS NOT NULL"
 LISTEN = "LISTEN message_store"
 NOTIFY_CHANNEL = "message_store"
 DISABLE_NOTIFY = "SET message_store.notify = 'off'"
 DISABLE_NOTIFY_IN_TRANSACTION = "SET LOCAL message_store.notify = 'off'"
+SILENCE_NOTIFY = (
+    "SELECT current_setting('message_store.notify', true),"
+    " set_config('message_store.notify', 'off', true)"
+)
+RESTORE_NOTIFY = "SELECT set_config('message_store.notify', %s, true)"
 NOTIFY = "SELECT pg_notify(%s, %s)"
+ERASE_STREAM = "SELECT message_store.erase_stream(%s, %s::varchar[])"
 
 
 # The admin's window on the store: each subscriber's last stored position, and how far behind.
@@ -46,7 +56,8 @@ WITH latest AS (
 )
 SELECT p.subscriber_id, p.position, p.time,
        (SELECT count(*) FROM message_store.messages m
-         WHERE m.global_position > coalesce(p.position, 0)) AS lag
+         WHERE m.global_position > coalesce(p.position, 0)
+           AND message_store.category(m.stream_name) <> %(category)s) AS lag
 FROM positions p
 ORDER BY p.subscriber_id
 """

@@ -2,23 +2,28 @@
 
 It writes and reads through Message DB's SQL functions only, so what it stores is readable by
 every Message DB client and vice versa. psycopg errors are translated into `message_store.errors`.
+
+`transaction()` makes every call of the thread that opened it share one transaction until the
+block ends: a consumer handles a read batch that way, committing once instead of once a message.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TypeVar
 
 import psycopg
 import psycopg.errors
+from psycopg.pq import TransactionStatus
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from message_store import queries
 from message_store.entity_cache import DEFAULT_SIZE as DEFAULT_CACHE_SIZE
-from message_store.entity_cache import EntityCache
+from message_store.entity_cache import EntityCache, PendingEntities
 from message_store.errors import (
     DuplicateMessageIdError,
     InvalidMessageError,
@@ -26,6 +31,7 @@ from message_store.errors import (
     ReadError,
     StaleEntityError,
     StoreUnavailableError,
+    TransactionFailedError,
     VersionConflictError,
 )
 from message_store.messages import Message, NewMessage
@@ -37,6 +43,19 @@ logger = logging.getLogger(__name__)
 Entity = TypeVar("Entity")
 
 DEFAULT_BATCH_SIZE = 1000
+
+
+class Transaction:
+    """An open store transaction (see `MessageStore.transaction`)."""
+
+    def __init__(self, connection: psycopg.Connection, entities: PendingEntities) -> None:
+        self.connection = connection
+        self.entities = entities
+
+    @property
+    def failed(self) -> bool:
+        """A statement failed (and someone caught the error): the transaction cannot commit."""
+        return self.connection.info.transaction_status == TransactionStatus.INERROR
 
 
 class MessageStore:
@@ -53,6 +72,7 @@ class MessageStore:
         self.conninfo = conninfo
         self._notify = notify
         self.entities = EntityCache(entity_cache_size)
+        self._local = threading.local()
         self._pool = ConnectionPool(
             conninfo,
             min_size=1,
@@ -78,17 +98,59 @@ class MessageStore:
     def connection(self, *, timeout: float | None = None) -> Iterator[psycopg.Connection]:
         """A pooled connection, with errors translated; for callers that need raw access.
 
-        `timeout` bounds the wait for a connection (default: the pool's 10 s), for callers such
-        as health checks that must answer quickly when the server is down.
+        In this thread's open transaction, its connection. `timeout` bounds the wait for a
+        pooled one (default: the pool's 10 s), for callers such as health checks that must
+        answer quickly when the server is down.
         """
+        current = self._transaction()
+        if current is not None:
+            with self._translated():
+                yield current.connection
+            return
         if not self._opened:
             self._pool.open(wait=False)
             self._opened = True
         try:
-            with self._pool.connection(timeout=timeout) as connection:
+            with self._translated(), self._pool.connection(timeout=timeout) as connection:
                 yield connection
         except PoolTimeout as error:
             raise StoreUnavailableError(f"message store unreachable: {error}") from error
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """Run this thread's store calls in one transaction until the block ends.
+
+        It commits when the block ends normally and rolls back when it raises; it also raises
+        `TransactionFailedError` rather than commit when a statement in it failed and the error
+        was caught (check `Transaction.failed` to learn it sooner). Entities fetched or written
+        in it reach the entity cache only at commit. Keep it short: while it is open after a
+        write, category readers wait at the read horizon for it.
+        """
+        if self._transaction() is not None:
+            raise MessageStoreError("a store transaction is already open in this thread")
+        with self.connection() as connection:
+            current = Transaction(connection, PendingEntities(self.entities))
+            self._local.transaction = current
+            try:
+                with connection.transaction():
+                    yield current
+                    if current.failed:
+                        raise TransactionFailedError("a statement in the transaction failed")
+            finally:
+                self._local.transaction = None
+            current.entities.commit()
+
+    def _transaction(self) -> Transaction | None:
+        return getattr(self._local, "transaction", None)
+
+    def _entities(self) -> EntityCache | PendingEntities:
+        current = self._transaction()
+        return self.entities if current is None else current.entities
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
         except psycopg.Error as error:
             translated = _translate(error)
             if isinstance(translated, StoreUnavailableError):
@@ -110,20 +172,23 @@ class MessageStore:
         `notify=False` skips the commit notification: for bookkeeping streams (subscriber
         positions) that no consumer follows, so that writing them wakes nobody.
         """
+        params = _write_params(message)
         try:
             with self.connection() as connection:
                 if notify:
-                    params = _write_params(message)
                     row = connection.execute(queries.WRITE_MESSAGE, params).fetchone()
+                elif self._transaction() is not None:
+                    # SET LOCAL would last to the end of the enclosing transaction: restore it.
+                    previous = connection.execute(queries.SILENCE_NOTIFY).fetchone()[0]
+                    row = connection.execute(queries.WRITE_MESSAGE, params).fetchone()
+                    connection.execute(queries.RESTORE_NOTIFY, (previous or "",))
                 else:
                     with connection.transaction():
                         connection.execute(queries.DISABLE_NOTIFY_IN_TRANSACTION)
-                        row = connection.execute(
-                            queries.WRITE_MESSAGE, _write_params(message)
-                        ).fetchone()
+                        row = connection.execute(queries.WRITE_MESSAGE, params).fetchone()
         except VersionConflictError as conflict:
             raise self._stale_or(conflict) from conflict
-        self.entities.written(message, row[0])
+        self._entities().written(message, row[0])
         return row[0]
 
     def write_batch(self, messages: Sequence[NewMessage]) -> list[int]:
@@ -149,8 +214,9 @@ class MessageStore:
                 positions.append(cursor.fetchone()[0])
                 if not cursor.nextset():
                     break
+        entities = self._entities()
         for message, position in zip(messages, positions, strict=True):
-            self.entities.written(message, position)
+            entities.written(message, position)
         return positions
 
     # Reading ---------------------------------------------------------------------------------
@@ -162,16 +228,20 @@ class MessageStore:
         position: int | None = None,
         batch_size: int = DEFAULT_BATCH_SIZE,
         correlation: str | None = None,
+        origin: str | None = None,
         group_member: int | None = None,
         group_size: int | None = None,
     ) -> list[Message]:
         """One batch from a stream (by position), a category or `ALL` (by global position).
 
         Category and whole-store reads stop at the read horizon: a message whose transaction
-        is still open is never skipped, only served on a later read.
+        is still open is never skipped, only served on a later read. `correlation` is Message
+        DB's filter (`correlationStreamName` only); `origin` keeps the replies to streams of
+        that category by `correlationStreamName`, or by `originStreamName` when there is no
+        correlation (`get_category_replies`).
         """
         query, params = _read_query(
-            name, position, batch_size, correlation, group_member, group_size
+            name, position, batch_size, correlation, origin, group_member, group_size
         )
         with self.connection() as connection:
             rows = connection.execute(query, params).fetchall()
@@ -184,6 +254,7 @@ class MessageStore:
         position: int,
         batch_size: int = DEFAULT_BATCH_SIZE,
         correlation: str | None = None,
+        origin: str | None = None,
         group_member: int | None = None,
         group_size: int | None = None,
     ) -> tuple[list[Message], int]:
@@ -197,7 +268,7 @@ class MessageStore:
         It stays put while the category does, so an idle subscriber stores nothing new.
         """
         query, params = _read_query(
-            category, position, batch_size, correlation, group_member, group_size
+            category, position, batch_size, correlation, origin, group_member, group_size
         )
         if not is_category(category):
             raise ReadError(f"read_filtered needs a category, not {category!r}")
@@ -222,6 +293,32 @@ class MessageStore:
                 return
             position = batch[-1].position + 1
 
+    def read_horizon(self) -> int:
+        """The global position up to which every message is committed or rolled back."""
+        with self.connection() as connection:
+            return connection.execute(queries.READ_HORIZON).fetchone()[0]
+
+    def read_by_entity(
+        self, categories: Sequence[str], *, up_to: int, chunk_size: int = 10_000
+    ) -> Iterator[Message]:
+        """Every message of `categories` up to `up_to` (capped at the read horizon), grouped by
+        the id part of their stream names, each id's in global order: to rebuild a projection
+        in one pass, holding one entity at a time. A server-side cursor brings them
+        `chunk_size` at a time, so memory stays bounded whatever the size of the store (the
+        server sorts in up to 64 MB of memory, then on disk)."""
+        for name in categories:
+            if not isinstance(name, str) or not name or not is_category(name):
+                raise ReadError(f"read_by_entity needs categories, not {name!r}")
+        with (
+            self.connection() as connection,
+            connection.transaction(),
+            connection.cursor(name="entity_messages") as cursor,
+        ):
+            connection.execute(queries.SORT_MEMORY_FOR_TRANSACTION)
+            cursor.execute(queries.GET_ENTITY_MESSAGES, (list(categories), up_to))
+            while rows := cursor.fetchmany(chunk_size):
+                yield from map(Message.from_row, rows)
+
     def read_last(self, stream_name: str, message_type: str | None = None) -> Message | None:
         require_stream_name(stream_name)
         with self.connection() as connection:
@@ -244,7 +341,8 @@ class MessageStore:
         wrote before comes from the entity cache, without a query; if another process wrote
         since, the write back fails with `StaleEntityError` and the handler runs again.
         """
-        cached = self.entities.get(stream_name, projection)
+        entities = self._entities()
+        cached = entities.get(stream_name, projection)
         if cached is not None:
             return cached
         version = -1
@@ -252,15 +350,16 @@ class MessageStore:
         for message in self.read_stream(stream_name):
             entity = projection.fold([message], entity)
             version = message.position
-        self.entities.put(stream_name, projection, entity, version)
+        entities.put(stream_name, projection, entity, version)
         return entity, version
 
     def _stale_or(self, conflict: VersionConflictError) -> VersionConflictError:
         """A conflict on a stream this process holds in its cache means the cached entity is
         out of date: drop it, and say so, so that the handler runs again on fresh state."""
-        if not self.entities.contains(conflict.stream_name):
+        entities = self._entities()
+        if not entities.contains(conflict.stream_name):
             return conflict
-        self.entities.forget(conflict.stream_name)
+        entities.forget(conflict.stream_name)
         return StaleEntityError(
             conflict.stream_name, conflict.expected_version, conflict.actual_version
         )
@@ -271,6 +370,7 @@ def _read_query(
     position: int | None,
     batch_size: object,
     correlation: str | None,
+    origin: str | None,
     group_member: int | None,
     group_size: int | None,
 ) -> tuple[str, tuple]:
@@ -278,11 +378,21 @@ def _read_query(
         raise ReadError(f"read needs a stream name, a category or {ALL!r}, not {name!r}")
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < -1:
         raise ReadError(f"batch_size must be -1 (no limit) or a count, not {batch_size!r}")
-    filtered = correlation is not None or group_size is not None or group_member is not None
+    filtered = (
+        correlation is not None
+        or origin is not None
+        or group_size is not None
+        or group_member is not None
+    )
     if filtered and (name == ALL or not is_category(name)):
-        raise ReadError("correlation and consumer groups apply to category reads only")
+        raise ReadError("correlation, origin and consumer groups apply to category reads only")
     if name == ALL:
         return queries.GET_ALL_MESSAGES, (position, batch_size)
+    if origin is not None:
+        if correlation is not None:
+            raise ReadError("read by correlation or by origin, not both")
+        params = (name, origin, position, batch_size, group_member, group_size)
+        return queries.GET_CATEGORY_REPLIES, params
     if is_category(name):
         params = (name, position, batch_size, correlation, group_member, group_size)
         return queries.GET_CATEGORY_MESSAGES, params

@@ -14,6 +14,7 @@ ALL = "$all"
 """Read target meaning every message in the store, in global order."""
 
 _CATEGORY = re.compile(r"^[^\s\-]+$")
+_WHITE_SPACE_OR_NUL = re.compile(r"[\s\x00]")
 
 
 def category(stream_name: str) -> str:
@@ -49,7 +50,7 @@ def require_stream_name(name: object) -> str:
     """A stream name to write to: `category-id`, both parts non-empty, no white space."""
     if not isinstance(name, str) or not name:
         raise InvalidMessageError(f"stream name must be a non-empty string, not {name!r}")
-    if any(char.isspace() for char in name) or "\x00" in name:
+    if _WHITE_SPACE_OR_NUL.search(name):
         raise InvalidMessageError(f"stream name {name!r} contains white space or NUL")
     head, separator, tail = name.partition("-")
     if not separator or not head or not tail:

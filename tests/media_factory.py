@@ -16,6 +16,7 @@ from pathlib import Path
 from transcode.ffmpeg import ffmpeg_exe
 
 FLITE_VOICE = "rms"
+FLITE_VOICES = ("kal", "awb", "rms", "slt")
 FRAME_RATE = 25
 # Silence after the sentence so speech does not end exactly at the last sample.
 _TAIL_SECONDS = 0.5
@@ -31,12 +32,13 @@ def make_spoken_clip(
     *,
     seconds: float | None = None,
     size: tuple[int, int] = (640, 360),
+    voice: str = FLITE_VOICE,
 ) -> Path:
     """An MP4 whose audio is ``sentence`` spoken by flite, padded or cut to ``seconds`` if given."""
     path = Path(path)
     with tempfile.TemporaryDirectory(prefix="flite-") as workdir:
         speech = Path(workdir) / "speech.wav"
-        _speak(sentence, speech)
+        speak(sentence, speech, voice=voice)
         duration = seconds if seconds is not None else _wav_seconds(speech) + _TAIL_SECONDS
         _ffmpeg(
             [*_pattern(size), "-i", str(speech), "-map", "0:v", "-map", "1:a", "-af", "apad",
@@ -50,6 +52,38 @@ def make_silent_clip(path: Path, seconds: float = 2) -> Path:
     path = Path(path)
     silence = ["-f", "lavfi", "-i", "anullsrc=channel_layout=stereo:sample_rate=48000"]
     _ffmpeg([*_pattern((640, 360)), *silence, *_encode(seconds), str(path)])
+    return path
+
+
+def make_music_clip(path: Path, seconds: float = 4) -> Path:
+    """An MP4 whose sound is a melody with a bass line (harmonics, notes changing 3 times a
+    second): music without words."""
+    path = Path(path)
+    note = "261.63*pow(2,floor(mod(t*3,7))*2/12)"
+    bass = "130.81*pow(2,floor(mod(t*0.75,4))*5/12)"
+    melody = f"0.25*sin(2*PI*t*{note})*(1-mod(t*3,1))+0.1*sin(4*PI*t*{note})+0.2*sin(2*PI*t*{bass})"
+    music = ["-f", "lavfi", "-i", f"aevalsrc='{melody}':s=48000:c=stereo"]
+    _ffmpeg([*_pattern((640, 360)), *music, *_encode(seconds), str(path)])
+    return path
+
+
+def make_fade_in_clip(path: Path, *, black_seconds: float = 1, seconds: float = 4) -> Path:
+    """An MP4 that opens on black (as many real videos do) and then shows a picture."""
+    path = Path(path)
+    fade = f"fade=t=in:st={black_seconds:g}:d=0.2"
+    width, height = 640, 360
+    source = f"testsrc2=size={width}x{height}:rate={FRAME_RATE},{fade}"
+    _ffmpeg(["-f", "lavfi", "-i", source, *_encode(seconds), str(path)])
+    return path
+
+
+def make_undecodable_video(path: Path) -> Path:
+    """A file that starts like an MP4 (an `ftyp` box, so uploads let it through) and then
+    holds only noise: nothing in it can be decoded."""
+    path = Path(path)
+    header = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2"
+    noise = bytes((index * 7919 + 13) % 251 for index in range(64 * 1024))
+    path.write_bytes(header + noise)
     return path
 
 
@@ -77,16 +111,18 @@ def make_not_a_video(path: Path) -> Path:
     return path
 
 
-def _speak(sentence: str, target: Path) -> None:
+def speak(sentence: str, target: Path, *, voice: str = FLITE_VOICE) -> Path:
+    """A WAV file of flite saying `sentence` in `voice` (see `flite -lv`)."""
     flite = shutil.which("flite")
     if flite is None:
         raise MediaFactoryError("flite is not installed: apt-get install flite")
     subprocess.run(
-        [flite, "-voice", FLITE_VOICE, "-t", sentence, "-o", str(target)],
+        [flite, "-voice", voice, "-t", sentence, "-o", str(target)],
         check=True,
         capture_output=True,
         timeout=60,
     )
+    return target
 
 
 def _wav_seconds(path: Path) -> float:

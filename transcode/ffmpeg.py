@@ -5,22 +5,30 @@ relies on the static ffmpeg that ships inside the ``imageio-ffmpeg`` wheel. That
 ``ffprobe``, so :func:`probe` reads the stream summary ffmpeg prints for ``ffmpeg -i``.
 
 Every failure is turned into :class:`MediaError` with a message a person can act on, because
-these messages end up in events and in the UI when an upload is rejected.
+these messages end up in events and on the video's page: they never name a file or a path (the
+full diagnostics go to the log). Long runs can be cancelled through a `threading.Event`: ffmpeg
+is then killed within a fraction of a second and :class:`JobCancelled` is raised.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import os
 import re
 import subprocess
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import imageio_ffmpeg
 
+logger = logging.getLogger(__name__)
+
 DEFAULT_TIMEOUT = 600.0
 PROBE_TIMEOUT = 30.0
+CANCEL_POLL_SECONDS = 0.1
 _STDERR_TAIL_LINES = 8
 
 _INPUT_RE = re.compile(r"^Input #0, (?P<formats>.+?), from ", re.MULTILINE)
@@ -28,20 +36,24 @@ _DURATION_RE = re.compile(r"Duration: (?P<h>\d+):(?P<m>\d{2}):(?P<s>\d{2}(?:\.\d
 _STREAM_RE = re.compile(r"^\s*Stream #\d+:\d+.*?: (?P<kind>Video|Audio): (?P<desc>.*)$", re.M)
 # A leading non-zero digit keeps FourCC tags such as "0x31637661" from looking like a size.
 _SIZE_RE = re.compile(r"\b(?P<w>[1-9]\d*)x(?P<h>[1-9]\d*)\b")
+_SAR_RE = re.compile(r"\[SAR (?P<num>[1-9]\d*):(?P<den>[1-9]\d*) ")
 _ROTATION_RE = re.compile(
     r"rotation of (?P<matrix>-?\d+(?:\.\d+)?) degrees|^\s*rotate\s*:\s*(?P<tag>-?\d+)", re.M
 )
 _PROGRESS_TIME_RE = re.compile(r"time=(?P<h>\d+):(?P<m>\d{2}):(?P<s>\d{2}(?:\.\d+)?)")
 # Demuxers that read a single still image; ffmpeg reports those as a one-frame "video".
 _STILL_IMAGE_FORMATS = {"image2", "image2pipe"}
+# What ffmpeg prefixes to its messages: "[in#0 @ 0x55d0c3a4]" contexts and absolute paths.
+_CONTEXT_RE = re.compile(r"\[[^\]]*@ 0x[0-9a-f]+\]\s*")
+_PATH_RE = re.compile(r"(?<![\w.])(?:file:)?/[^\s:,'\"]+")
 
 
 class MediaError(Exception):
     """The media could not be read or processed; the message says why in plain words."""
 
 
-class NoAudioError(MediaError):
-    """The media is readable but has no audio stream (so there is nothing to transcribe)."""
+class JobCancelled(Exception):
+    """The job was asked to stop (its cancel event was set); nothing it made may be kept."""
 
 
 @dataclass(frozen=True)
@@ -60,16 +72,25 @@ def ffmpeg_exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
-def run_ffmpeg(args: list[str], *, timeout: float = DEFAULT_TIMEOUT) -> str:
+def run_ffmpeg(
+    args: list[str], *, timeout: float = DEFAULT_TIMEOUT, cancel: threading.Event | None = None
+) -> str:
     """Run ffmpeg non-interactively and return its stderr, where ffmpeg writes all diagnostics.
 
-    Raises MediaError carrying the last stderr lines if ffmpeg fails or exceeds ``timeout``.
+    Raises MediaError with ffmpeg's last complaint (paths removed) if ffmpeg fails or exceeds
+    ``timeout``, and JobCancelled (after killing ffmpeg) as soon as ``cancel`` is set.
     """
-    completed = _execute(args, timeout=timeout)
-    stderr = _decode(completed.stderr)
-    if completed.returncode != 0:
-        raise MediaError(f"ffmpeg failed: {_stderr_tail(stderr)}")
+    returncode, stderr = _execute(args, timeout=timeout, cancel=cancel)
+    if returncode != 0:
+        logger.warning("ffmpeg exited with %s: %s", returncode, _stderr_tail(stderr))
+        raise MediaError(f"ffmpeg could not process the video: {readable_reason(stderr)}")
     return stderr
+
+
+def readable_reason(stderr: str) -> str:
+    """ffmpeg's last meaningful line, without its context prefixes and without any paths."""
+    line = _stderr_tail(stderr, 1)
+    return _PATH_RE.sub("the file", _CONTEXT_RE.sub("", line)).strip() or "no diagnostic output"
 
 
 def probe(path: Path) -> VideoInfo:
@@ -81,33 +102,51 @@ def probe(path: Path) -> VideoInfo:
     path = Path(path)
     _require_readable_file(path)
     # "ffmpeg -i" without an output always exits non-zero, so only the text matters here.
-    header = _decode(_execute(["-i", str(path)], timeout=PROBE_TIMEOUT).stderr)
+    _, header = _execute(["-i", str(path)], timeout=PROBE_TIMEOUT)
     input_match = _INPUT_RE.search(header)
     if input_match is None:
-        reason = _stderr_tail(header, 1).rsplit(": ", 1)[-1]
-        raise MediaError(f"not a video: ffmpeg cannot read {path.name} ({reason})")
+        reason = readable_reason(header).rsplit(": ", 1)[-1]
+        raise MediaError(f"not a video: the file cannot be read ({reason})")
     if _is_still_image(input_match.group("formats")):
-        raise MediaError(f"not a video: {path.name} is a still image")
+        raise MediaError("not a video: the file is a still image")
     video_desc, video_block = _first_video_stream(header)
     if video_desc is None:
-        raise MediaError(f"not a video: {path.name} has no video stream")
-    width, height = _display_size(video_desc, video_block, path)
+        raise MediaError("not a video: the file has no video stream")
+    width, height = _display_size(video_desc, video_block)
     duration = _header_duration(header)
     if duration is None:
         duration = _decoded_duration(path)
     if duration <= 0:
-        raise MediaError(f"not a video: {path.name} has no playable frames")
+        raise MediaError("not a video: the file has no playable frames")
     has_audio = any(m.group("kind") == "Audio" for m in _STREAM_RE.finditer(header))
     return VideoInfo(duration_seconds=duration, width=width, height=height, has_audio=has_audio)
 
 
-def _execute(args: list[str], *, timeout: float) -> subprocess.CompletedProcess[bytes]:
+def _execute(
+    args: list[str], *, timeout: float, cancel: threading.Event | None = None
+) -> tuple[int, str]:
+    """Run ffmpeg to completion, polling ``cancel``; returns (exit code, stderr text)."""
     command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args]
-    try:
-        return subprocess.run(command, capture_output=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired as exc:
-        tail = _stderr_tail(_decode(exc.stderr or b""))
-        raise MediaError(f"ffmpeg timed out after {timeout:g} s: {tail}") from exc
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + timeout
+    with process:
+        while True:
+            try:
+                _, stderr = process.communicate(timeout=CANCEL_POLL_SECONDS)
+                return process.returncode, _decode(stderr)
+            except subprocess.TimeoutExpired:
+                if cancel is not None and cancel.is_set():
+                    stop(process)
+                    raise JobCancelled("cancelled while ffmpeg was running") from None
+                if time.monotonic() > deadline:
+                    stop(process)
+                    raise MediaError(f"ffmpeg timed out after {timeout:g} s") from None
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Kill a child ffmpeg and reap it (a killed encoder's partial output is worthless)."""
+    process.kill()
+    process.communicate()
 
 
 def _stderr_tail(stderr: str, lines: int = _STDERR_TAIL_LINES) -> str:
@@ -123,9 +162,9 @@ def _decode(raw: bytes) -> str:
 
 def _require_readable_file(path: Path) -> None:
     if not path.is_file():
-        raise MediaError(f"file not found: {path}")
+        raise MediaError("file not found: the video file is missing")
     if not os.access(path, os.R_OK):
-        raise MediaError(f"file not readable: {path}")
+        raise MediaError("file not readable: the video file cannot be opened")
 
 
 def _is_still_image(formats: str) -> bool:
@@ -148,11 +187,15 @@ def _first_video_stream(header: str) -> tuple[str | None, str]:
     return None, ""
 
 
-def _display_size(desc: str, block: str, path: Path) -> tuple[int, int]:
+def _display_size(desc: str, block: str) -> tuple[int, int]:
+    """The size a player shows: non-square pixels stretched (SAR), quarter turns applied."""
     size = _SIZE_RE.search(desc)
     if size is None:
-        raise MediaError(f"not a video: cannot tell the frame size of {path.name}")
+        raise MediaError("not a video: the frame size cannot be read")
     width, height = int(size.group("w")), int(size.group("h"))
+    sar = _SAR_RE.search(desc)
+    if sar is not None and sar.group("num") != sar.group("den"):
+        width = max(1, round(width * int(sar.group("num")) / int(sar.group("den"))))
     if _is_quarter_turn(block):
         width, height = height, width
     return width, height

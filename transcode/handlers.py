@@ -38,4 +38,14 @@ def _run(command: Transcode) -> Transcoded | TranscodeFailed:
         duration_seconds=output.duration_seconds,
         width=output.width,
         height=output.height,
+        playlist_uri=output.playlist_uri,
+        renditions=[
+            {
+                "width": rendition.width,
+                "height": rendition.height,
+                "bandwidth": rendition.bandwidth,
+                "playlistUri": rendition.playlist_uri,
+            }
+            for rendition in output.renditions
+        ],
     )

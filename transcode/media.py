@@ -1,95 +1,179 @@
-"""Turn an uploaded video into the one format every browser plays, plus a poster image.
+"""Turn an uploaded video into adaptive streaming (HLS), one download MP4 and a poster.
 
-Uploads arrive in whatever container and codec a camera or phone produced. Rather than hoping
-the browser copes, each upload is re-encoded once to H.264/AAC in MP4 with the index at the
-front (``+faststart``) so playback can begin before the whole file has downloaded. Settings are
-chosen for a small 2-core server: ``veryfast`` preset, at most 1280 pixels wide, 60 fps cap.
+Uploads arrive in whatever container and codec a camera or phone produced. Each is decoded once
+and encoded once per rung of the ladder (`transcode.ladder`) in a single ffmpeg run: H.264 High
+yuv420p with AAC, in fMP4 segments of about 4 s (keyframes forced every 4 s, so the rungs'
+segments line up and a player can switch between them), one playlist per rung and a master
+playlist. ffmpeg measures each rung's peak and average bitrate into the master playlist.
+The download MP4 is the highest rung up to 720p, copied out of its segments with the index at
+the front (`+faststart`): no second encode. The poster comes from the same run: frames sampled
+evenly over the whole video go through ffmpeg's `thumbnail` filter, which keeps the frame
+closest to the average picture (so not the black first frame of a fade-in).
 
-Outputs are written to hidden temporary files next to their destinations and renamed into place
-only when both are complete, so a reader never sees half a video and a failure leaves nothing.
+Everything is written into a local folder the caller provides; on any failure the caller
+discards the folder, so no half-made output survives.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
-from collections.abc import Iterator
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
+import m3u8
+
 from transcode.ffmpeg import MediaError, VideoInfo, probe, run_ffmpeg
+from transcode.ladder import AUDIO_KBPS, Rung, ladder, mp4_rung
 
-MAX_WIDTH = 1280
+SEGMENT_SECONDS = 4
 MAX_FPS = 60
-POSTER_OFFSET_SECONDS = 1.0
-# Clips shorter than this get their first frame as poster: seeking near the end can yield none.
-_MIN_SECONDS_FOR_POSTER_SEEK = 2.0
+POSTER_CANDIDATES = 24
+"""Frames the poster is chosen from; the thumbnail filter holds them all in memory at once."""
 
-# Even dimensions are required by yuv420p; "dar" keeps non-square-pixel sources undistorted.
-_SCALE_FILTER = (
-    f"scale=w='max(2,min({MAX_WIDTH},trunc(iw*sar/2)*2))':h='max(2,trunc(ow/dar/2)*2)',setsar=1"
-)
+MASTER_PLAYLIST = "master.m3u8"
+MP4_NAME = "web.mp4"
+POSTER_NAME = "poster.jpg"
+RUNG_PLAYLIST = "index.m3u8"
+
 # Mono stays mono; anything with more channels is downmixed to stereo.
 _AUDIO_FILTER = "aformat=sample_rates=48000:channel_layouts=mono|stereo"
 
 
-def transcode_to_web(source: Path, video_out: Path, poster_out: Path) -> VideoInfo:
-    """Write a web-playable MP4 to ``video_out`` and a JPEG poster to ``poster_out``.
+@dataclass(frozen=True)
+class Rendition:
+    """A rung as encoded: its size, the bandwidth ffmpeg measured, and its playlist's path."""
 
-    Returns the description of the produced MP4 (not of the source), since that is what
-    the catalog serves. Raises MediaError, leaving neither output behind, if anything fails.
+    width: int
+    height: int
+    bandwidth: int
+    playlist: str
+
+
+@dataclass(frozen=True)
+class WebMedia:
+    """What a transcode made, as paths relative to its folder, and the facts pages need."""
+
+    master_playlist: str
+    mp4: str
+    poster: str
+    renditions: tuple[Rendition, ...]
+    duration_seconds: float
+    width: int
+    height: int
+
+
+def transcode_to_web(
+    source: Path, folder: Path, *, cancel: threading.Event | None = None
+) -> WebMedia:
+    """Write the HLS ladder, the MP4 and the poster of `source` into the empty `folder`.
+
+    Raises MediaError (bad input) or JobCancelled; the folder's contents are then garbage.
     """
-    source, video_out, poster_out = Path(source), Path(video_out), Path(poster_out)
-    source_info = probe(source)
-    with _staged(video_out) as video_tmp, _staged(poster_out) as poster_tmp:
-        run_ffmpeg(_video_args(source, video_tmp, source_info), timeout=_timeout(source_info))
-        output_info = probe(video_tmp)
-        run_ffmpeg(_poster_args(video_tmp, poster_tmp, output_info))
-        if poster_tmp.stat().st_size == 0:
-            raise MediaError("ffmpeg failed: no poster frame could be extracted")
-        # Poster first: an existing video file then implies its poster exists too.
-        os.replace(poster_tmp, poster_out)
-        os.replace(video_tmp, video_out)
-    return output_info
+    source, folder = Path(source), Path(folder)
+    info = probe(source)
+    rungs = ladder(info.width, info.height)
+    download = mp4_rung(rungs)
+    for rung in rungs:
+        (folder / rung.name).mkdir(parents=True)
+    timeout = _timeout(info, len(rungs))
+    run_ffmpeg(_ladder_args(source, folder, info, rungs, download), timeout=timeout, cancel=cancel)
+    if not (folder / POSTER_NAME).is_file() or (folder / POSTER_NAME).stat().st_size == 0:
+        raise MediaError("ffmpeg could not process the video: no poster frame came out")
+    rung_playlist = folder / download.name / RUNG_PLAYLIST
+    run_ffmpeg(_mp4_args(rung_playlist, folder / MP4_NAME), timeout=timeout, cancel=cancel)
+    mp4 = probe(folder / MP4_NAME)
+    top = rungs[-1]
+    return WebMedia(
+        master_playlist=MASTER_PLAYLIST,
+        mp4=MP4_NAME,
+        poster=POSTER_NAME,
+        renditions=_renditions(folder, rungs),
+        duration_seconds=mp4.duration_seconds,
+        width=top.width,
+        height=top.height,
+    )
 
 
-def _video_args(source: Path, target: Path, info: VideoInfo) -> list[str]:
-    args = ["-loglevel", "error", "-i", str(source), "-map", "0:v:0"]
-    if info.has_audio:
-        args += ["-map", "0:a:0"]
+def _ladder_args(
+    source: Path, folder: Path, info: VideoInfo, rungs: list[Rung], download: Rung
+) -> list[str]:
+    count = len(rungs)
+    branches = "".join(f"[s{index}]" for index in range(count))
+    graph = [f"[0:v:0]split={count + 1}{branches}[p]"]
+    graph += [
+        f"[s{index}]scale={rung.width}:{rung.height}:flags=bicubic,setsar=1,format=yuv420p[v{index}]"
+        for index, rung in enumerate(rungs)
+    ]
+    sample_rate = POSTER_CANDIDATES / max(info.duration_seconds, 1.0)
+    graph.append(
+        f"[p]fps={sample_rate:.6f},scale={download.width}:{download.height},setsar=1,"
+        f"thumbnail={POSTER_CANDIDATES}[poster]"
+    )
+    args = ["-loglevel", "error", "-i", str(source), "-filter_complex", ";".join(graph)]
+    for index in range(count):
+        args += ["-map", f"[v{index}]"]
+        if info.has_audio:
+            args += ["-map", "0:a:0"]
     # Dropping container metadata also drops things like a phone's GPS position.
     args += ["-map_metadata", "-1", "-map_chapters", "-1", "-sn", "-dn"]
-    args += ["-vf", _SCALE_FILTER, "-fpsmax", str(MAX_FPS)]
-    args += ["-c:v", "libx264", "-preset", "veryfast", "-crf", "23"]
-    args += ["-pix_fmt", "yuv420p", "-profile:v", "high"]
+    args += ["-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high", "-crf", "23"]
+    args += [
+        "-fpsmax",
+        str(MAX_FPS),
+        "-force_key_frames",
+        f"expr:gte(t,n_forced*{SEGMENT_SECONDS})",
+    ]
+    for index, rung in enumerate(rungs):
+        args += [f"-maxrate:v:{index}", f"{rung.video_kbps}k"]
+        args += [f"-bufsize:v:{index}", f"{2 * rung.video_kbps}k"]
     if info.has_audio:
-        args += ["-af", _AUDIO_FILTER, "-c:a", "aac", "-b:a", "128k"]
-    return [*args, "-movflags", "+faststart", "-f", "mp4", str(target)]
+        args += ["-af", _AUDIO_FILTER, "-c:a", "aac", "-b:a", f"{AUDIO_KBPS}k"]
+    streams = " ".join(
+        f"v:{index}" + (f",a:{index}" if info.has_audio else "") + f",name:{rung.name}"
+        for index, rung in enumerate(rungs)
+    )
+    args += [
+        "-f", "hls", "-hls_time", str(SEGMENT_SECONDS), "-hls_playlist_type", "vod",
+        "-hls_segment_type", "fmp4", "-hls_flags", "independent_segments",
+        "-hls_fmp4_init_filename", "init.mp4",
+        "-hls_segment_filename", str(folder / "%v" / "segment%04d.m4s"),
+        "-master_pl_name", MASTER_PLAYLIST, "-var_stream_map", streams,
+        str(folder / "%v" / RUNG_PLAYLIST),
+    ]  # fmt: skip
+    args += [
+        "-map", "[poster]", "-frames:v", "1", "-c:v", "mjpeg", "-q:v", "3",
+        "-f", "image2", "-update", "1", str(folder / POSTER_NAME),
+    ]  # fmt: skip
+    return args
 
 
-def _poster_args(video: Path, target: Path, info: VideoInfo) -> list[str]:
-    offset = POSTER_OFFSET_SECONDS if info.duration_seconds >= _MIN_SECONDS_FOR_POSTER_SEEK else 0
+def _mp4_args(rung_playlist: Path, target: Path) -> list[str]:
     return [
-        "-loglevel", "error", "-ss", f"{offset:g}", "-i", str(video),
-        "-frames:v", "1", "-c:v", "mjpeg", "-q:v", "3",
-        "-f", "image2", "-update", "1", str(target),
+        "-loglevel", "error", "-i", str(rung_playlist), "-map", "0", "-c", "copy",
+        "-movflags", "+faststart", "-f", "mp4", str(target),
     ]  # fmt: skip
 
 
-def _timeout(info: VideoInfo) -> float:
+def _renditions(folder: Path, rungs: list[Rung]) -> tuple[Rendition, ...]:
+    """The rungs as the master playlist ffmpeg wrote describes them (with measured bandwidth)."""
+    master = m3u8.load(str(folder / MASTER_PLAYLIST))
+    bandwidths = {
+        playlist.uri.split("/", 1)[0]: playlist.stream_info.bandwidth
+        for playlist in master.playlists
+    }
+    if set(bandwidths) != {rung.name for rung in rungs}:
+        raise MediaError("ffmpeg could not process the video: the playlists are incomplete")
+    return tuple(
+        Rendition(
+            width=rung.width,
+            height=rung.height,
+            bandwidth=bandwidths[rung.name],
+            playlist=f"{rung.name}/{RUNG_PLAYLIST}",
+        )
+        for rung in rungs
+    )
+
+
+def _timeout(info: VideoInfo, rungs: int) -> float:
     """Generous bound on encode time so a wedged ffmpeg cannot hold a worker forever."""
-    return 120.0 + 4.0 * info.duration_seconds
-
-
-@contextlib.contextmanager
-def _staged(final: Path) -> Iterator[Path]:
-    """A temporary sibling of ``final``; removed afterwards unless it was renamed into place."""
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".partial")
-    os.close(fd)
-    temporary = Path(name)
-    temporary.chmod(0o644)  # mkstemp makes it private; the web server must be able to read it.
-    try:
-        yield temporary
-    finally:
-        temporary.unlink(missing_ok=True)
+    return 120.0 + 2.0 * rungs * info.duration_seconds

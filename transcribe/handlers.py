@@ -1,7 +1,7 @@
 """Handles `Transcribe`: recognises the speech once and records the outcome as an event.
 
-A video whose speech is silence is transcribed as empty; an unreadable file or one with no audio
-track becomes `TranscribeFailed`, never an endless retry.
+A video without an audio track, or whose sound has no speech, is transcribed as empty; a file
+that cannot be decoded becomes `TranscribeFailed`, never an endless retry.
 """
 
 from __future__ import annotations
@@ -41,4 +41,6 @@ def _run(command: Transcribe) -> Transcribed | TranscribeFailed:
         uri=command.uri,
         transcription=output.transcript,
         captions_uri=output.captions_uri,
+        segments=[cue.as_data() for cue in output.cues],
+        language=output.language,
     )

@@ -2,11 +2,12 @@
 
 `Transcribe` arrives in `transcribe:command-{transcribeId}`; the outcome, `Transcribed` (with the
 transcript and a WebVTT captions file) or `TranscribeFailed`, goes to `transcribe-{transcribeId}`.
+A `Transcribed` written by the workshop's transcribe component has no captions: they are optional.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from message_store.contracts import MessageData
 from message_store.streams import stream_name
@@ -31,10 +32,16 @@ class Transcribe(MessageData):
 
 @dataclass(frozen=True, kw_only=True)
 class Transcribed(MessageData):
+    """`segments` are the caption cues, `{start, end, text}` with times in seconds, so a reader
+    can open the video where words are said; `language` is what was transcribed (e.g. "en").
+    Both are absent from events written before Whisper (read as empty)."""
+
     transcribe_id: str
     uri: str
     transcription: str = ""
-    captions_uri: str
+    captions_uri: str | None = None
+    segments: list = field(default_factory=list)
+    language: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -7,12 +7,17 @@ checked before it is kept: a relative path without `..`, or an absolute http(s) 
 
 from __future__ import annotations
 
+import functools
 import posixpath
-from pathlib import PurePosixPath
+import re
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f]")
 
 
 class UnsafeNameError(ValueError):
@@ -27,8 +32,10 @@ def storage_name(uri: str) -> str:
     """
     if not uri:
         return ""
-    if any(ord(char) < 32 for char in uri):
+    if _CONTROL_CHARACTER.search(uri):
         raise UnsafeNameError(f"file name {uri!r} contains control characters")
+    if ":" not in uri:  # no scheme: a path (what urlsplit would say, without its cost)
+        return _relative_name(uri, uri)
     parts = urlsplit(uri)
     if parts.scheme in ("http", "https") and parts.netloc:
         return uri
@@ -39,8 +46,7 @@ def storage_name(uri: str) -> str:
 
 
 def _relative_name(path: str, uri: str) -> str:
-    media_root = str(settings.MEDIA_ROOT).rstrip("/") + "/"
-    media_url = "/" + settings.MEDIA_URL.strip("/") + "/"
+    media_root, media_url = _media_prefixes()
     if path.startswith(media_root):
         path = path[len(media_root) :]
     elif path.startswith(media_url):
@@ -48,9 +54,22 @@ def _relative_name(path: str, uri: str) -> str:
     if path.startswith("/") or "\\" in path:
         raise UnsafeNameError(f"file {uri!r} is outside the media folder")
     normal = posixpath.normpath(path)
-    if normal in ("", ".") or ".." in PurePosixPath(normal).parts:
+    if normal in ("", ".") or ".." in normal.split("/"):
         raise UnsafeNameError(f"file name {uri!r} leaves the media folder")
     return normal
+
+
+@functools.cache
+def _media_prefixes() -> tuple[str, str]:
+    """MEDIA_ROOT and MEDIA_URL as path prefixes (read once: names are checked by the
+    thousand when the view data is rebuilt)."""
+    return str(settings.MEDIA_ROOT).rstrip("/") + "/", "/" + settings.MEDIA_URL.strip("/") + "/"
+
+
+@receiver(setting_changed)
+def _media_settings_changed(*, setting: str, **kwargs) -> None:
+    if setting in ("MEDIA_ROOT", "MEDIA_URL"):
+        _media_prefixes.cache_clear()
 
 
 def url(name: str) -> str:

@@ -1,38 +1,46 @@
 """Rebuilds the videos view data from the message store, while the site keeps serving it.
 
-The catalog's two categories are read from the start, merged in global order, and run through
-the aggregator's own projectors and upsert into a temporary staging table. Only then, in one
-transaction, are the staged rows merged into the live table: readers see the old rows until the
-commit and the new ones after it, never an empty or half-built table. A row the live aggregator
-moved past the rebuild's horizon meanwhile is newer, and kept; rows whose streams are gone from
-the store are removed.
+The store hands over the catalog's commands and events up to its read horizon, grouped by video
+(`MessageStore.read_by_entity`), so one pass folds each video's messages in memory with the
+aggregator's own projectors (`aggregator.fold`, the row its upserts would give) and holds one
+video at a time. Finished rows are copied (COPY) into a temporary staging table. Only then, in
+one transaction, are the staged rows merged into the live table and the aggregator's tracking
+rows moved to the horizon: readers see the old rows until the commit and the new ones after it,
+never an empty or half-built table, and the aggregator goes on from where the rows now are. A
+row the live aggregator moved past the horizon meanwhile is newer, and kept; rows whose streams
+are gone from the store are removed.
 """
 
 from __future__ import annotations
 
-import heapq
 import itertools
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import F
+from psycopg.types.json import Jsonb
 
 from message_store.contracts import MalformedMessageError
+from message_store.erasure import is_erased
 from message_store.messages import Message
 from message_store.models import Category
 from message_store.models import Message as StoredMessage
 from message_store.store import MessageStore
-from message_store.streams import category
-from videos import aggregator
-from videos.models import Video
+from message_store.streams import category, stream_id
+from videos import aggregator, component
+from videos.models import Tracking, Video
+from videos.tracking import ViewTracking
 
 logger = logging.getLogger(__name__)
 
 STAGING_TABLE = "videos_video_rebuild"
+READ_CHUNK = 10_000
+"""Messages fetched from the store at a time."""
 
 Progress = Callable[[int, int], None]
 """Called with (messages read, messages expected)."""
@@ -46,88 +54,126 @@ class RebuildResult:
     removed: int
 
 
+@dataclass
+class _Count:
+    messages: int = 0
+    skipped: int = 0
+
+
 def rebuild_videos(
     *,
     store: MessageStore,
-    batch_size: int = 1000,
+    batch_size: int = READ_CHUNK,
     remove_orphans: bool = True,
     progress: Progress | None = None,
 ) -> RebuildResult:
     """Recompute every video row from the store; see the module docstring for how."""
-    expected = _message_count()
-    read = skipped = horizon = 0
+    horizon = store.read_horizon()
+    expected = _message_count(horizon)
+    count = _Count()
+    categories = list(aggregator.PROJECTORS)
+    messages = store.read_by_entity(categories, up_to=horizon, chunk_size=batch_size)
     with _staging_table():
-        messages = _catalog_messages(store, batch_size)
-        while batch := list(itertools.islice(messages, batch_size)):
-            with transaction.atomic():
-                skipped += sum(not _stage(message) for message in batch)
-            read += len(batch)
-            horizon = batch[-1].global_position
-            if progress is not None:
-                progress(read, max(expected, read))
+        rows = _folded_rows(_counted(messages, count, expected, progress), count)
+        _copy(rows)
         with transaction.atomic():
+            _reset_tracking(horizon)
             videos = _merge()
             removed = _remove_orphans(horizon) if remove_orphans else 0
+    if progress is not None:
+        progress(count.messages, max(expected, count.messages))
     logger.info(
         "rebuilt %s videos from %s messages (%s skipped, %s removed)",
         videos,
-        read,
-        skipped,
+        count.messages,
+        count.skipped,
         removed,
     )
-    return RebuildResult(messages=read, skipped=skipped, videos=videos, removed=removed)
+    return RebuildResult(
+        messages=count.messages, skipped=count.skipped, videos=videos, removed=removed
+    )
 
 
-def _catalog_messages(store: MessageStore, batch_size: int) -> Iterator[Message]:
-    """The catalog's commands and events, merged in global order."""
-    readers = [_read_category(store, name, batch_size) for name in aggregator.PROJECTORS]
-    return heapq.merge(*readers, key=lambda message: message.global_position)
+def _counted(
+    messages: Iterable[Message], count: _Count, expected: int, progress: Progress | None
+) -> Iterator[Message]:
+    for message in messages:
+        count.messages += 1
+        if progress is not None and count.messages % 1000 == 0:
+            progress(count.messages, max(expected, count.messages))
+        yield message
 
 
-def _read_category(store: MessageStore, name: str, batch_size: int) -> Iterator[Message]:
-    position = 1
-    while True:
-        batch = store.read(name, position=position, batch_size=batch_size)
-        yield from batch
-        if len(batch) < batch_size:
-            return
-        position = batch[-1].global_position + 1
+def _folded_rows(messages: Iterable[Message], count: _Count) -> Iterator[list[Any]]:
+    """One row (in `aggregator.COLUMNS` order) per video, folded from its messages."""
+    for _, group in itertools.groupby(messages, key=lambda message: stream_id(message.stream_name)):
+        row = None
+        for message in group:
+            change = _change(message, count)
+            if change is not None:
+                row = aggregator.fold(row, change)
+        if row is not None:
+            yield [row[column] for column in aggregator.COLUMNS]
 
 
-def _stage(message: Message) -> bool:
+def _change(message: Message, count: _Count) -> aggregator.Change | None:
     projector = aggregator.PROJECTORS[category(message.stream_name)].get(message.type)
-    if projector is None:
-        return True
+    if projector is None or is_erased(message):
+        return None
     try:
-        aggregator.apply(projector(message), table=STAGING_TABLE)
+        return projector(message)
     except MalformedMessageError as error:
         logger.warning("skipped malformed message at %s: %s", message.global_position, error)
-        return False
-    return True
+        count.skipped += 1
+        return None
 
 
-def _message_count() -> int:
+def _message_count(horizon: int) -> int:
     return (
         StoredMessage.objects.alias(category=Category(F("stream_name")))
-        .filter(category__in=list(aggregator.PROJECTORS))
+        .filter(category__in=list(aggregator.PROJECTORS), global_position__lte=horizon)
         .count()
     )
 
 
 @contextmanager
 def _staging_table() -> Iterator[None]:
+    """A temporary copy of the live table's shape, without its indexes (COPY fills it faster)."""
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{quote(STAGING_TABLE)}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {quote(STAGING_TABLE)} (LIKE"
-            f" {quote(Video._meta.db_table)} INCLUDING DEFAULTS INCLUDING INDEXES)"
+            f" {quote(Video._meta.db_table)} INCLUDING DEFAULTS)"
         )
     try:
         yield
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{quote(STAGING_TABLE)}")
+
+
+def _copy(rows: Iterable[list[Any]]) -> None:
+    """COPY the rows into the staging table (JSON columns, renditions and cues, as JSON)."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(map(quote, aggregator.COLUMNS))
+    statement = f"COPY {quote(STAGING_TABLE)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([Jsonb(v) if isinstance(v, list | dict) else v for v in row])
+
+
+def _reset_tracking(horizon: int) -> None:
+    """Move the aggregator's tracking rows (consumer group members' too) to the horizon: the
+    rows about to be swapped in reflect every catalog message up to it."""
+    tracking = ViewTracking()
+    positions = {}
+    for subscription in component.subscriptions():
+        base = subscription.subscriber_id
+        positions[base] = horizon
+        members = Tracking.objects.filter(pk__startswith=f"{base}+")
+        positions.update(dict.fromkeys(members.values_list("pk", flat=True), horizon))
+    tracking.advance_all(positions)
 
 
 def _merge() -> int:

@@ -3,12 +3,14 @@
 This is for development, tests and small single-machine installs. In production a real web
 server or CDN should serve MEDIA_ROOT and STATIC_ROOT (or the storage backend's own URLs), and
 these routes are then never reached. Media are served with byte-range support, because browsers
-seek in a video by asking for ranges; paths are confined to the folder by `safe_join`.
+seek in a video by asking for ranges (HLS segments too); paths are confined to the folder by
+`safe_join`, and playlists, segments and captions get the content types players require.
 """
 
 from __future__ import annotations
 
 import mimetypes
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +25,12 @@ from django.utils._os import safe_join
 from django.views import static
 from django.views.decorators.http import require_safe
 
+from videos import selectors
+
+# Types the players insist on: captions, HLS playlists, and fMP4 segments (RFC 8216, IANA).
 mimetypes.add_type("text/vtt", ".vtt")
+mimetypes.add_type("application/vnd.apple.mpegurl", ".m3u8")
+mimetypes.add_type("video/iso.segment", ".m4s")
 
 _RANGE = re.compile(r"^bytes=(?P<start>\d*)-(?P<end>\d*)$")
 _CHUNK = 64 * 1024
@@ -36,9 +43,17 @@ def serves_local_storage() -> bool:
 @require_safe
 def media(request: HttpRequest, path: str, document_root: str | Path | None = None) -> HttpResponse:
     """A file under `document_root` (default MEDIA_ROOT, read per request), whole (through
-    django.views.static.serve) or one byte range."""
+    django.views.static.serve) or one byte range.
+
+    The files of a private video are served only to its owner and staff (the browser sends
+    the session cookie with every media request, HLS segments included); anyone else gets a
+    404, as for the video's page. Object storage does the same with presigned URLs.
+    """
     document_root = document_root or settings.MEDIA_ROOT
     file_path = _existing_file(document_root, path)
+    owner = selectors.media_owner(_storage_name(file_path, document_root))
+    if owner is not None and (owner.is_deleted or not owner.is_managed_by(request.user)):
+        raise Http404("No such file.")
     match = _RANGE.match(request.headers.get("Range", "").strip())
     if not match or not (match["start"] or match["end"]):
         response = static.serve(request, path, document_root=str(document_root))
@@ -70,6 +85,11 @@ def _existing_file(document_root: str | Path, path: str) -> Path:
     if not full.is_file():
         raise Http404("No such file.")
     return full
+
+
+def _storage_name(file_path: Path, document_root: str | Path) -> str:
+    """The file's name in the storage, however the URL spelled it (`a//b`, `a/./b`)."""
+    return Path(os.path.relpath(file_path, os.path.abspath(document_root))).as_posix()
 
 
 def _span(start: str, end: str, size: int) -> tuple[int, int] | None:

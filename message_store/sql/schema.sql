@@ -85,10 +85,12 @@ CREATE INDEX IF NOT EXISTS messages_category
   );
 
 -- The highest global position drawn from the sequence so far (0 before the first write).
+-- pg_sequence_last_value() is NULL until the sequence is first drawn from; a function call,
+-- it costs less than a scan of the sequence relation.
 CREATE OR REPLACE FUNCTION message_store.last_drawn_position()
 RETURNS bigint AS $$
-  SELECT CASE WHEN s.is_called THEN s.last_value ELSE s.last_value - 1 END
-    FROM message_store.messages_global_position_seq s;
+  SELECT coalesce(
+    pg_sequence_last_value('message_store.messages_global_position_seq'::regclass), 0);
 $$ LANGUAGE sql VOLATILE;
 
 -- Writing --------------------------------------------------------------------------------------
@@ -118,7 +120,10 @@ DROP FUNCTION IF EXISTS message_store.notify_commit(varchar);
 --    advisory lock held until commit: every position this transaction draws is greater, so a
 --    reader that stops at the lowest advertised value (read_horizon) never passes it. The key
 --    is the two-integer form (objsubid 2 in pg_locks), tagged 0x4D53 in the upper 16 bits of
---    the first key, the value in the other 48 bits.
+--    the first key, the value in the other 48 bits. A transaction advertises once, at its first
+--    write (noted in the transaction-local setting message_store.advertised, which a rollback
+--    to a savepoint undoes together with the lock): its first value is below all it draws, and
+--    a transaction writing a whole batch holds one such lock, not one per message.
 -- 3. Notify channel `message_store` (payload: the category) at commit. PostgreSQL serializes
 --    the commits of notifying transactions server-wide, which would undo the per-stream
 --    locking; so by default only one transaction per category notifies at a time (a try-lock
@@ -136,15 +141,13 @@ CREATE OR REPLACE FUNCTION message_store.write_message(
 )
 RETURNS bigint AS $$
 DECLARE
-  _message_id uuid;
   _stream_version bigint;
   _next_position bigint;
   _drawn bigint;
+  _transaction text;
   _notify text;
   _category varchar := split_part(write_message.stream_name, '-', 1);
 BEGIN
-  _message_id := uuid(write_message.id);
-
   PERFORM pg_advisory_xact_lock(message_store.hash_64(write_message.stream_name));
 
   SELECT coalesce(max(m.position), -1)
@@ -163,18 +166,21 @@ BEGIN
 
   _next_position := _stream_version + 1;
 
-  SELECT CASE WHEN s.is_called THEN s.last_value ELSE s.last_value - 1 END
-    INTO _drawn
-    FROM message_store.messages_global_position_seq s;
-  PERFORM pg_advisory_xact_lock_shared(
-    ((19795::bigint << 16) | (_drawn >> 32))::int4,
-    ((_drawn & 4294967295) - CASE WHEN (_drawn & 4294967295) >= 2147483648
-                                  THEN 4294967296 ELSE 0 END)::int4
-  );
+  _transaction := pg_current_xact_id()::text;
+  IF current_setting('message_store.advertised', true) IS DISTINCT FROM _transaction THEN
+    _drawn := coalesce(
+      pg_sequence_last_value('message_store.messages_global_position_seq'::regclass), 0);
+    PERFORM pg_advisory_xact_lock_shared(
+      ((19795::bigint << 16) | (_drawn >> 32))::int4,
+      ((_drawn & 4294967295) - CASE WHEN (_drawn & 4294967295) >= 2147483648
+                                    THEN 4294967296 ELSE 0 END)::int4
+    );
+    PERFORM set_config('message_store.advertised', _transaction, true);
+  END IF;
 
   INSERT INTO message_store.messages (id, stream_name, position, type, data, metadata)
   VALUES (
-    _message_id,
+    uuid(write_message.id),
     write_message.stream_name,
     _next_position,
     write_message.type,
@@ -440,6 +446,29 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql VOLATILE;
 
+-- Ours: the messages of some categories up to `up_to` (capped at the read horizon), ordered by
+-- the id part of their stream names, then global position: each entity's messages together
+-- (`catalog:command-42` with `catalog-42`), so that a projection can be rebuilt in one pass
+-- holding one entity at a time. Pass a horizon read beforehand (read_horizon()) to know how far
+-- the result reaches.
+CREATE OR REPLACE FUNCTION message_store.get_entity_messages(
+  categories varchar[],
+  up_to bigint
+)
+RETURNS SETOF message_store.message AS $$
+DECLARE
+  _horizon bigint := least(up_to, message_store.read_horizon());
+BEGIN
+  RETURN QUERY
+    SELECT m.id::varchar, m.stream_name::varchar, m.type::varchar, m.position::bigint,
+           m.global_position::bigint, m.data::varchar, m.metadata::varchar, m.time::timestamp
+      FROM message_store.messages m
+     WHERE message_store.category(m.stream_name) = ANY(get_entity_messages.categories)
+       AND m.global_position <= _horizon
+     ORDER BY message_store.id(m.stream_name), m.global_position;
+END;
+$$ LANGUAGE plpgsql VOLATILE;
+
 CREATE OR REPLACE FUNCTION message_store.get_last_stream_message(
   stream_name varchar,
   "type" varchar DEFAULT NULL
@@ -468,3 +497,228 @@ GRANT USAGE ON SCHEMA message_store TO message_store;
 GRANT SELECT, INSERT ON message_store.messages TO message_store;
 GRANT USAGE, SELECT ON SEQUENCE message_store.messages_global_position_seq TO message_store;
 GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA message_store TO message_store;
+
+-- =============================================================================================
+-- Replies by origin, and Message DB's summary views
+-- (Message DB's own functions above keep their exact semantics.)
+-- =============================================================================================
+
+-- The category a reply is addressed to: that of its `correlationStreamName` (Message DB's
+-- vocabulary) or, when it has none, of its `originStreamName` (the workshop's, which sets no
+-- correlation). NULL when it names neither.
+CREATE OR REPLACE FUNCTION message_store.reply_category(metadata jsonb)
+RETURNS varchar AS $$
+  SELECT message_store.category(
+    coalesce(metadata->>'correlationStreamName', metadata->>'originStreamName'));
+$$ LANGUAGE sql IMMUTABLE PARALLEL SAFE;
+
+-- Serves get_category_replies as a range scan in global order: a subscriber to the replies of
+-- one origin reads none of the others. Partial: messages that reply to nothing are left out.
+CREATE INDEX IF NOT EXISTS messages_reply
+  ON message_store.messages (
+    message_store.category(stream_name),
+    message_store.reply_category(metadata),
+    global_position
+  )
+  WHERE message_store.reply_category(metadata) IS NOT NULL;
+
+-- Ours: the messages of `category` that reply to a stream of category `origin`, by
+-- correlationStreamName or, without one, by originStreamName; otherwise exactly as
+-- get_category_messages (position, batch size, consumer groups and their errors, read horizon).
+CREATE OR REPLACE FUNCTION message_store.get_category_replies(
+  category varchar,
+  origin varchar,
+  "position" bigint DEFAULT 1,
+  batch_size bigint DEFAULT 1000,
+  consumer_group_member bigint DEFAULT NULL,
+  consumer_group_size bigint DEFAULT NULL
+)
+RETURNS SETOF message_store.message AS $$
+DECLARE
+  _horizon bigint;
+BEGIN
+  IF NOT message_store.is_category(get_category_replies.category) THEN
+    RAISE EXCEPTION 'Must be a category: %', get_category_replies.category;
+  END IF;
+  IF origin IS NULL OR NOT message_store.is_category(origin) THEN
+    RAISE EXCEPTION 'Origin must be a category (Origin: %)', origin;
+  END IF;
+
+  "position" := coalesce("position", 1);
+  batch_size := coalesce(batch_size, 1000);
+
+  IF (consumer_group_member IS NULL) <> (consumer_group_size IS NULL) THEN
+    RAISE EXCEPTION
+      'Consumer group member and size must be specified (Consumer Group Member: %, Consumer Group Size: %)',
+      consumer_group_member, consumer_group_size;
+  END IF;
+  IF consumer_group_size < 1 THEN
+    RAISE EXCEPTION
+      'Consumer group size must not be less than 1 (Consumer Group Member: %, Consumer Group Size: %)',
+      consumer_group_member, consumer_group_size;
+  END IF;
+  IF consumer_group_member < 0 THEN
+    RAISE EXCEPTION
+      'Consumer group member must not be less than 0 (Consumer Group Member: %, Consumer Group Size: %)',
+      consumer_group_member, consumer_group_size;
+  END IF;
+  IF consumer_group_member >= consumer_group_size THEN
+    RAISE EXCEPTION
+      'Consumer group member must be less than the group size (Consumer Group Member: %, Consumer Group Size: %)',
+      consumer_group_member, consumer_group_size;
+  END IF;
+
+  IF "position" > message_store.last_drawn_position() THEN
+    RETURN;
+  END IF;
+  _horizon := message_store.read_horizon();
+
+  RETURN QUERY
+    SELECT m.id::varchar, m.stream_name::varchar, m.type::varchar, m.position::bigint,
+           m.global_position::bigint, m.data::varchar, m.metadata::varchar, m.time::timestamp
+      FROM message_store.messages m
+     WHERE message_store.category(m.stream_name) = get_category_replies.category
+       AND message_store.reply_category(m.metadata) = origin
+       AND message_store.reply_category(m.metadata) IS NOT NULL
+       AND m.global_position >= get_category_replies."position"
+       AND m.global_position <= _horizon
+       AND (consumer_group_size IS NULL
+            OR mod(abs(message_store.hash_64(message_store.cardinal_id(m.stream_name))),
+                   consumer_group_size) = consumer_group_member)
+     ORDER BY m.global_position ASC
+     LIMIT CASE WHEN batch_size = -1 THEN NULL ELSE batch_size END;
+END;
+$$ LANGUAGE plpgsql VOLATILE;
+
+GRANT EXECUTE ON FUNCTION message_store.reply_category(jsonb) TO message_store;
+GRANT EXECUTE ON FUNCTION
+  message_store.get_category_replies(varchar, varchar, bigint, bigint, bigint, bigint)
+  TO message_store;
+
+-- Message DB 1.3's summary views, with its columns (name, message_count bigint, percent
+-- numeric: the share of all messages, rounded to 2 places), order and grants, so that its
+-- print-*-summary.sh scripts and dashboards work unchanged. They count the whole table.
+CREATE OR REPLACE VIEW message_store.stream_summary AS
+  SELECT stream_name,
+         count(id) AS message_count,
+         round(count(id) / (SELECT count(id)::decimal FROM message_store.messages) * 100, 2)
+           AS percent
+    FROM message_store.messages
+   GROUP BY stream_name
+   ORDER BY stream_name;
+
+CREATE OR REPLACE VIEW message_store.type_summary AS
+  SELECT type,
+         count(id) AS message_count,
+         round(count(id) / (SELECT count(id)::decimal FROM message_store.messages) * 100, 2)
+           AS percent
+    FROM message_store.messages
+   GROUP BY type
+   ORDER BY type;
+
+CREATE OR REPLACE VIEW message_store.stream_type_summary AS
+  SELECT stream_name,
+         type,
+         count(id) AS message_count,
+         round(count(id) / (SELECT count(id)::decimal FROM message_store.messages) * 100, 2)
+           AS percent
+    FROM message_store.messages
+   GROUP BY stream_name, type
+   ORDER BY stream_name, type;
+
+CREATE OR REPLACE VIEW message_store.type_stream_summary AS
+  SELECT type,
+         stream_name,
+         count(id) AS message_count,
+         round(count(id) / (SELECT count(id)::decimal FROM message_store.messages) * 100, 2)
+           AS percent
+    FROM message_store.messages
+   GROUP BY type, stream_name
+   ORDER BY type, stream_name;
+
+CREATE OR REPLACE VIEW message_store.category_type_summary AS
+  SELECT message_store.category(stream_name) AS category,
+         type,
+         count(id) AS message_count,
+         round(count(id) / (SELECT count(id)::decimal FROM message_store.messages) * 100, 2)
+           AS percent
+    FROM message_store.messages
+   GROUP BY 1, type
+   ORDER BY 1, type;
+
+CREATE OR REPLACE VIEW message_store.type_category_summary AS
+  SELECT type,
+         message_store.category(stream_name) AS category,
+         count(id) AS message_count,
+         round(count(id) / (SELECT count(id)::decimal FROM message_store.messages) * 100, 2)
+           AS percent
+    FROM message_store.messages
+   GROUP BY type, 2
+   ORDER BY type, 2;
+
+GRANT SELECT ON
+  message_store.stream_summary,
+  message_store.type_summary,
+  message_store.stream_type_summary,
+  message_store.type_stream_summary,
+  message_store.category_type_summary,
+  message_store.type_category_summary
+  TO message_store;
+
+-- Erasure (the one exception to append-only) ---------------------------------------------------
+-- When a person deletes a video, what they wrote or said must leave the store too. A message is
+-- erased in place: its data keeps only the keys named in `keep` (identifiers), its metadata
+-- gains `erasedAt` (UTC, ISO 8601), and everything else (id, stream, type, position, global
+-- position, time) stays, so streams stay gapless and every reader still works; readers treat a
+-- message whose metadata has `erasedAt` as erased. A message that holds nothing but kept keys
+-- has nothing to erase and stays as it is (so `Deleted {videoId}` stays readable to everyone).
+-- Idempotent: an erased message is left alone, so erasing a stream again only erases what was
+-- written since. Returns how many it erased.
+-- The old row versions are dead tuples from the commit on, invisible to every reader, and
+-- gone from disk at the next (auto)vacuum; see docs/erasure.md.
+-- It runs with its owner's rights (SECURITY DEFINER): only roles granted
+-- `message_store_eraser` (and the owner) may call it; the `message_store` login role may not.
+CREATE OR REPLACE FUNCTION message_store.erase_stream(
+  stream_name varchar,
+  keep varchar[] DEFAULT '{}'
+)
+RETURNS bigint AS $$
+DECLARE
+  _erased bigint;
+BEGIN
+  IF message_store.is_category(erase_stream.stream_name) THEN
+    RAISE EXCEPTION 'Must be a stream name: %', erase_stream.stream_name;
+  END IF;
+
+  UPDATE message_store.messages m
+     SET data = (SELECT coalesce(jsonb_object_agg(e.key, e.value), '{}'::jsonb)
+                   FROM jsonb_each(CASE WHEN jsonb_typeof(m.data) = 'object' THEN m.data
+                                        ELSE '{}'::jsonb END) e
+                  WHERE e.key = ANY (coalesce(erase_stream.keep, '{}'))),
+         metadata = (CASE WHEN jsonb_typeof(m.metadata) = 'object' THEN m.metadata
+                          ELSE '{}'::jsonb END)
+                    || jsonb_build_object(
+                         'erasedAt',
+                         to_char(clock_timestamp() AT TIME ZONE 'utc',
+                                 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+   WHERE m.stream_name = erase_stream.stream_name
+     AND NOT coalesce(jsonb_typeof(m.metadata) = 'object' AND m.metadata ? 'erasedAt', false)
+     AND (jsonb_typeof(m.data) IS DISTINCT FROM 'object'
+          OR EXISTS (SELECT 1 FROM jsonb_object_keys(m.data) k
+                      WHERE k <> ALL (coalesce(erase_stream.keep, '{}'))));
+  GET DIAGNOSTICS _erased = ROW_COUNT;
+  RETURN _erased;
+END;
+$$ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = message_store, pg_temp;
+
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'message_store_eraser') THEN
+    CREATE ROLE message_store_eraser NOLOGIN;
+  END IF;
+END
+$$;
+
+REVOKE ALL ON FUNCTION message_store.erase_stream(varchar, varchar[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION message_store.erase_stream(varchar, varchar[]) FROM message_store;
+GRANT EXECUTE ON FUNCTION message_store.erase_stream(varchar, varchar[]) TO message_store_eraser;

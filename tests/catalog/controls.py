@@ -18,6 +18,22 @@ TITLE = "A video"
 SOURCE_URI = "uploads/a1000000-0000-4000-8000-000000000001.mp4"
 VIDEO_URI = "videos/transcode-1/web.mp4"
 POSTER_URI = "videos/transcode-1/poster.jpg"
+PLAYLIST_URI = "videos/transcode-1/master.m3u8"
+RENDITIONS = [
+    {
+        "width": 426,
+        "height": 240,
+        "bandwidth": 280_000,
+        "playlistUri": "videos/transcode-1/240p/index.m3u8",
+    },
+    {
+        "width": 640,
+        "height": 360,
+        "bandwidth": 450_000,
+        "playlistUri": "videos/transcode-1/360p/index.m3u8",
+    },
+]
+SEGMENTS = [{"start": 0.0, "end": 1.5, "text": "Hello there."}]
 TRANSCRIPT = "hello world"
 CAPTIONS_URI = "captions/transcribe-1.vtt"
 
@@ -75,6 +91,8 @@ def transcoded_example(video_id: str = VIDEO_ID, *, n: int = 1) -> NewMessage:
         duration_seconds=10.0,
         width=640,
         height=360,
+        playlist_uri=PLAYLIST_URI,
+        renditions=RENDITIONS,
     )
     return _catalog_event(body, "Transcoded", video_id, n)
 
@@ -96,6 +114,8 @@ def transcribed_example(video_id: str = VIDEO_ID, *, n: int = 1) -> NewMessage:
         uri=SOURCE_URI,
         transcription=TRANSCRIPT,
         captions_uri=CAPTIONS_URI,
+        segments=SEGMENTS,
+        language="en",
     )
     return _catalog_event(body, "Transcribed", video_id, n)
 
@@ -141,6 +161,8 @@ def job_transcoded_example(
         duration_seconds=12.5,
         width=640,
         height=360,
+        playlist_uri=PLAYLIST_URI,
+        renditions=RENDITIONS,
     )
     return NewMessage(
         id=message_id_example("JobTranscoded", n),
@@ -176,6 +198,8 @@ def job_transcribed_example(
         uri=SOURCE_URI,
         transcription=TRANSCRIPT,
         captions_uri=CAPTIONS_URI,
+        segments=SEGMENTS,
+        language="en",
     )
     return NewMessage(
         id=message_id_example("JobTranscribed", n),
@@ -208,3 +232,43 @@ FOREIGN_ORIGIN = "thumbnails-b2000000-0000-4000-8000-000000000001"
 def foreign_metadata() -> dict[str, Any]:
     """A reply to some other component that also starts transcode and transcribe jobs."""
     return metadata_example(originStreamName=FOREIGN_ORIGIN, correlationStreamName=FOREIGN_ORIGIN)
+
+
+# The owner's commands ---------------------------------------------------------------------
+
+OTHER_USER_ID = "user-2"
+NEW_TITLE = "A better title"
+NEW_DESCRIPTION = "First line.\nSecond line."
+
+
+def _owner_command(body, prefix: str, video_id: str, n: int, user_id: str) -> NewMessage:
+    return NewMessage(
+        id=str(uuid.UUID(f"{prefix:0<8}-0000-4000-8000-{n:012d}")),
+        stream_name=messages.command_stream(video_id),
+        type=body.type_name,
+        data=body.to_data(),
+        metadata={"traceId": f"trace-owner-{n}", "userId": user_id},
+    )
+
+
+def change_details_example(
+    video_id: str = VIDEO_ID,
+    *,
+    n: int = 1,
+    user_id: str = USER_ID,
+    title: str = NEW_TITLE,
+    description: str = NEW_DESCRIPTION,
+) -> NewMessage:
+    body = messages.ChangeDetails(video_id=video_id, title=title, description=description)
+    return _owner_command(body, "d1", video_id, n, user_id)
+
+
+def change_visibility_example(
+    video_id: str = VIDEO_ID, *, n: int = 1, user_id: str = USER_ID, visibility: str = "private"
+) -> NewMessage:
+    body = messages.ChangeVisibility(video_id=video_id, visibility=visibility)
+    return _owner_command(body, "d2", video_id, n, user_id)
+
+
+def delete_example(video_id: str = VIDEO_ID, *, n: int = 1, user_id: str = USER_ID) -> NewMessage:
+    return _owner_command(messages.Delete(video_id=video_id), "d3", video_id, n, user_id)

@@ -27,6 +27,8 @@ def test_started_is_written(store: MessageStore) -> None:
         "uri": controls.SOURCE_URI,
         "title": controls.TITLE,
         "ownerId": controls.USER_ID,
+        "description": "",
+        "visibility": "public",
     }
     assert started.metadata["traceId"] == controls.TRACE_ID
     assert started.metadata["userId"] == controls.USER_ID
@@ -71,5 +73,23 @@ def test_a_command_without_video_id_is_malformed(store: MessageStore) -> None:
 
     with pytest.raises(MalformedMessageError, match="videoId"):
         handle_catalog(message, store=store)
+
+    assert store.stream_version(entity_stream(controls.VIDEO_ID)) is None
+
+
+def test_details_and_visibility_are_carried_into_started(store: MessageStore) -> None:
+    command = controls.catalog_example(description="About it", visibility="private")
+
+    handle_catalog(stored(store, command), store=store)
+
+    [started] = store.read_stream(entity_stream(controls.VIDEO_ID))
+    assert (started.data["description"], started.data["visibility"]) == ("About it", "private")
+
+
+def test_an_unknown_visibility_is_malformed(store: MessageStore) -> None:
+    command = stored(store, controls.catalog_example(visibility="everyone"))
+
+    with pytest.raises(MalformedMessageError, match="visibility"):
+        handle_catalog(command, store=store)
 
     assert store.stream_version(entity_stream(controls.VIDEO_ID)) is None

@@ -41,6 +41,8 @@ def test_transcoded_is_copied_into_the_video_stream(store: MessageStore) -> None
         "durationSeconds": 12.5,
         "width": 640,
         "height": 360,
+        "playlistUri": controls.PLAYLIST_URI,
+        "renditions": controls.RENDITIONS,
     }
     assert copy.metadata["traceId"] == controls.TRACE_ID
     assert copy.metadata["causationMessageStreamName"] == reply.stream_name
@@ -118,7 +120,7 @@ def test_the_subscription_moves_past_replies_to_other_origins(store: MessageStor
     subscription = next(
         s for s in component.subscriptions() if s.subscriber_id == "catalog-transcode-events"
     )
-    assert subscription.correlation == "catalog"
+    assert subscription.origin == "catalog"
 
     handled = Consumer([subscription], store=store, settings=settings_example()).run(
         until_idle=True

@@ -38,6 +38,8 @@ def test_transcoded_is_copied_into_the_video_stream(store: MessageStore) -> None
         "uri": controls.SOURCE_URI,
         "transcription": controls.TRANSCRIPT,
         "captionsUri": controls.CAPTIONS_URI,
+        "segments": controls.SEGMENTS,
+        "language": "en",
     }
     assert copy.metadata["traceId"] == controls.TRACE_ID
     assert copy.metadata["causationMessageStreamName"] == reply.stream_name
@@ -115,7 +117,7 @@ def test_the_subscription_moves_past_replies_to_other_origins(store: MessageStor
     subscription = next(
         s for s in component.subscriptions() if s.subscriber_id == "catalog-transcribe-events"
     )
-    assert subscription.correlation == "catalog"
+    assert subscription.origin == "catalog"
 
     handled = Consumer([subscription], store=store, settings=settings_example()).run(
         until_idle=True

@@ -37,8 +37,18 @@ def test_malformed_commands_are_parked_and_a_good_one_still_handled(store: Messa
             {"traceId": ["not", "a", "string"]},
             "'videoId' is empty",
         ),
-        "c0000000-0000-4000-8000-00000000bad4": (None, None, "no 'videoId'"),
-        "c0000000-0000-4000-8000-00000000bad5": (["a", "list"], "text", "no 'videoId'"),
+        "c0000000-0000-4000-8000-00000000bad4": (None, None, "data is not an object (JSON null)"),
+        "c0000000-0000-4000-8000-00000000bad5": (
+            ["a", "list"],
+            "text",
+            "data is not an object (JSON array)",
+        ),
+        "c0000000-0000-4000-8000-00000000bad7": (
+            "text",
+            None,
+            "data is not an object (JSON string)",
+        ),
+        "c0000000-0000-4000-8000-00000000bad8": (7, None, "data is not an object (JSON number)"),
         "c0000000-0000-4000-8000-00000000bad6": (
             {**good_data, "videoId": catalog.video_id_example(3)},
             {},

@@ -327,6 +327,52 @@ def test_an_open_transaction_holds_readers_back_only_from_its_first_write(connec
     assert [gp for _, gp in read_category()] == [1, 2, 3]
 
 
+def advertisements(sql: psycopg.Connection, pid: int) -> int:
+    """How many read-horizon advertisements (shared advisory locks tagged 0x4D53) `pid` holds."""
+    return sql.execute(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2"
+        " AND (classid::bigint >> 16) = 19795 AND pid = %s",
+        (pid,),
+    ).fetchone()[0]
+
+
+def horizon(sql: psycopg.Connection) -> int:
+    return sql.execute("SELECT message_store.read_horizon()").fetchone()[0]
+
+
+def test_a_transaction_advertises_once_however_many_messages_it_writes(connect, sql):
+    writer_b = connect()
+    write_raw(writer_b, 1, stream_name="race-b")
+    writer_a = connect(autocommit=False)
+    for n in (2, 3, 4):
+        write_raw(writer_a, n, stream_name=f"race-a{n}")
+
+    assert advertisements(sql, writer_a.info.backend_pid) == 1
+    assert horizon(sql) == 1
+    writer_a.commit()
+    assert advertisements(sql, writer_a.info.backend_pid) == 0
+    write_raw(writer_a, 5, stream_name="race-a")
+    assert advertisements(sql, writer_a.info.backend_pid) == 1  # a new transaction, anew
+    writer_a.commit()
+
+
+def test_a_write_rolled_back_to_a_savepoint_leaves_the_next_one_to_advertise(connect, sql):
+    writer_a = connect(autocommit=False)
+    writer_b = connect()
+    writer_a.execute("SAVEPOINT s")
+    write_raw(writer_a, 1, stream_name="race-a")
+    writer_a.execute("ROLLBACK TO SAVEPOINT s")
+    assert advertisements(sql, writer_a.info.backend_pid) == 0
+    write_raw(writer_b, 2, stream_name="race-b")
+
+    write_raw(writer_a, 3, stream_name="race-a")
+
+    assert advertisements(sql, writer_a.info.backend_pid) == 1
+    assert horizon(sql) == 2
+    writer_a.commit()
+    assert [gp for _, gp in category_reader(sql, "race")()] == [2, 3]
+
+
 def test_a_stream_reader_is_not_held_back_by_a_writer_of_another_stream(connect, sql):
     writer_a = connect(autocommit=False)
     writer_b = connect()

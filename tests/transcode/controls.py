@@ -55,3 +55,8 @@ def transcode_failed_example(transcode_id: str = TRANSCODE_ID) -> NewMessage:
         data=body.to_data(),
         metadata=metadata_example(),
     )
+
+
+def names_no_file(reason: str) -> bool:
+    """True when a failure reason shown to people mentions no file name, path or ffmpeg context."""
+    return not any(part in reason for part in (".mp4", "uploads/", "/tmp", "web", "@ 0x"))

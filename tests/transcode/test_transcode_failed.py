@@ -1,5 +1,6 @@
-"""`Transcode` of something that is not a video, or of no file at all -> `TranscodeFailed`,
-recorded as an event (the video does not hang in processing), never an exception."""
+"""`Transcode` of something that cannot be decoded, or of no file at all -> `TranscodeFailed`,
+recorded as an event (the video does not hang in processing), never an exception, with a reason
+a person can read: it names no file of ours or theirs."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from django.core.files.storage import default_storage
 
 from message_store.store import MessageStore
 from tests.consumers.controls import stored
-from tests.media_factory import make_not_a_video
+from tests.media_factory import make_not_a_video, make_undecodable_video
 from tests.transcode import controls
-from transcode.backend import output_names
+from tests.transcode.controls import names_no_file
+from transcode.backend import output_folder
 from transcode.handlers import handle_transcode
 from transcode.messages import entity_stream
 
@@ -26,8 +28,9 @@ def media_root(settings, tmp_path: Path) -> Path:
     return tmp_path / "media"
 
 
-def test_not_a_video_fails(store: MessageStore, media_root: Path) -> None:
-    make_not_a_video(media_root / controls.SOURCE_URI)
+@pytest.mark.parametrize("make", [make_not_a_video, make_undecodable_video])
+def test_what_cannot_be_decoded_fails(store: MessageStore, media_root: Path, make) -> None:
+    make(media_root / controls.SOURCE_URI)
     command = stored(store, controls.transcode_example())
 
     handle_transcode(command, store=store)
@@ -37,9 +40,10 @@ def test_not_a_video_fails(store: MessageStore, media_root: Path) -> None:
     failed = events[0]
     assert failed.data["transcodeId"] == controls.TRANSCODE_ID
     assert failed.data["uri"] == controls.SOURCE_URI
-    assert "not a video" in failed.data["reason"]
+    assert failed.data["reason"].startswith("not a video: the file cannot be read")
+    assert names_no_file(failed.data["reason"]), failed.data["reason"]
     assert failed.metadata["originStreamName"] == controls.ORIGIN
-    assert not any(default_storage.exists(name) for name in output_names(controls.TRANSCODE_ID))
+    assert not default_storage.exists(output_folder(controls.TRANSCODE_ID))
 
 
 def test_a_missing_source_fails(store: MessageStore, media_root: Path) -> None:
@@ -50,7 +54,7 @@ def test_a_missing_source_fails(store: MessageStore, media_root: Path) -> None:
     events = list(store.read_stream(STREAM))
     assert [e.type for e in events] == ["TranscodeFailed"]
     assert "not found" in events[0].data["reason"]
-    assert "uploads/gone.mp4" in events[0].data["reason"]
+    assert names_no_file(events[0].data["reason"])
 
 
 def test_a_failed_job_is_not_retried_by_a_second_handling(
@@ -75,4 +79,5 @@ def test_a_source_outside_the_media_folder_fails(
 
     events = list(store.read_stream(STREAM))
     assert [e.type for e in events] == ["TranscodeFailed"]
-    assert source_uri in events[0].data["reason"]
+    assert "not allowed" in events[0].data["reason"]
+    assert names_no_file(events[0].data["reason"])

@@ -43,8 +43,10 @@ def transcribed_example(transcribe_id: str = TRANSCRIBE_ID) -> NewMessage:
     body = messages.Transcribed(
         transcribe_id=transcribe_id,
         uri=SOURCE_URI,
-        transcription="hello",
+        transcription="Hello.",
         captions_uri=f"captions/{transcribe_id}.vtt",
+        segments=[{"start": 0.5, "end": 1.4, "text": "Hello."}],
+        language="en",
     )
     return NewMessage(
         id="8d000000-0000-4000-8000-0000000000e1",
@@ -56,7 +58,11 @@ def transcribed_example(transcribe_id: str = TRANSCRIBE_ID) -> NewMessage:
 
 
 def transcribe_failed_example(transcribe_id: str = TRANSCRIBE_ID) -> NewMessage:
-    body = messages.TranscribeFailed(transcribe_id=transcribe_id, uri=SOURCE_URI, reason="no audio")
+    body = messages.TranscribeFailed(
+        transcribe_id=transcribe_id,
+        uri=SOURCE_URI,
+        reason="the sound could not be decoded: Invalid data found when processing input",
+    )
     return NewMessage(
         id="8d000000-0000-4000-8000-0000000000f1",
         stream_name=messages.entity_stream(transcribe_id),

@@ -1,4 +1,5 @@
-"""`Transcribe` of real speech -> `Transcribed`, with the transcript and a WebVTT file; once."""
+"""`Transcribe` of real speech -> `Transcribed`, with the transcript, its timed cues, the
+language, and a WebVTT file holding the same cues; once."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import webvtt
 from django.core.files.storage import default_storage
 
 from message_store.store import MessageStore
@@ -46,13 +48,18 @@ def test_transcribed_is_written_with_transcript_and_captions(
     data = transcribed.data
     assert data["transcribeId"] == controls.TRANSCRIBE_ID
     assert data["uri"] == controls.SOURCE_URI
-    assert controls.word_overlap(controls.SENTENCE, data["transcription"]) >= 0.7, data
+    assert controls.word_overlap(controls.SENTENCE, data["transcription"]) >= 0.9, data
+    assert data["language"] == "en"
+    segments = data["segments"]
+    assert " ".join(segment["text"] for segment in segments) == data["transcription"]
+    assert all(isinstance(segment["start"], float) for segment in segments)
     assert default_storage.exists(data["captionsUri"])
     with default_storage.open(data["captionsUri"], "r") as captions:
-        vtt = captions.read()
-    assert vtt.startswith("WEBVTT")
-    assert "-->" in vtt
-    assert controls.word_overlap(controls.SENTENCE, vtt) >= 0.7
+        cues = webvtt.from_string(captions.read()).captions
+    assert [
+        (c.start_time.in_milliseconds() / 1000, c.end_time.in_milliseconds() / 1000) for c in cues
+    ] == [(segment["start"], segment["end"]) for segment in segments]
+    assert [" ".join(c.lines) for c in cues] == [segment["text"] for segment in segments]
     assert transcribed.metadata["originStreamName"] == controls.ORIGIN
     assert transcribed.metadata["correlationStreamName"] == controls.ORIGIN
     assert transcribed.metadata["traceId"] == controls.TRACE_ID

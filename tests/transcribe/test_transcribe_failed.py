@@ -1,5 +1,5 @@
-"""`Transcribe` of a video with no audio track (or no file) -> `TranscribeFailed`, with a reason
-a person can act on; never an exception, never an endless retry."""
+"""`Transcribe` of a file that cannot be decoded (or of no file) -> `TranscribeFailed`, with a
+reason a person can read (it names no file); never an exception, never an endless retry."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from django.core.files.storage import default_storage
 
 from message_store.store import MessageStore
 from tests.consumers.controls import stored
-from tests.media_factory import make_video_without_audio
+from tests.media_factory import make_not_a_video, make_undecodable_video
+from tests.transcode.controls import names_no_file
 from tests.transcribe import controls
 from transcribe.backend import captions_name
 from transcribe.handlers import handle_transcribe
@@ -25,10 +26,11 @@ def media_root(settings, tmp_path: Path) -> Path:
     return tmp_path / "media"
 
 
-def test_a_video_without_audio_fails(store: MessageStore, media_root: Path) -> None:
+@pytest.mark.parametrize("make", [make_undecodable_video, make_not_a_video])
+def test_what_cannot_be_decoded_fails(store: MessageStore, media_root: Path, make) -> None:
     source = media_root / controls.SOURCE_URI
     source.parent.mkdir(parents=True)
-    make_video_without_audio(source, seconds=1)
+    make(source)
     command = stored(store, controls.transcribe_example())
 
     handle_transcribe(command, store=store)
@@ -38,7 +40,8 @@ def test_a_video_without_audio_fails(store: MessageStore, media_root: Path) -> N
     failed = events[0]
     assert failed.data["transcribeId"] == controls.TRANSCRIBE_ID
     assert failed.data["uri"] == controls.SOURCE_URI
-    assert "no audio" in failed.data["reason"]
+    assert failed.data["reason"].startswith("not a video: the file cannot be read")
+    assert names_no_file(failed.data["reason"]), failed.data["reason"]
     assert failed.metadata["originStreamName"] == controls.ORIGIN
     assert not default_storage.exists(captions_name(controls.TRANSCRIBE_ID))
 
@@ -51,3 +54,4 @@ def test_a_missing_file_fails(store: MessageStore, media_root: Path) -> None:
     events = list(store.read_stream(STREAM))
     assert [e.type for e in events] == ["TranscribeFailed"]
     assert "not found" in events[0].data["reason"]
+    assert names_no_file(events[0].data["reason"])

@@ -6,6 +6,7 @@ import pytest
 
 from catalog import messages
 from message_store.messages import Message
+from tests.videos.tracking_probe import probe_table
 from videos import aggregator
 from videos.models import Video
 
@@ -26,3 +27,10 @@ def snapshot(video_id: str) -> dict:
 @pytest.fixture
 def owner(django_user_model):
     return django_user_model.objects.create_user("owner", password="a-long-password-1")
+
+
+@pytest.fixture
+def probe(store):
+    """A table where probed handlers record each message they apply (see `tracking_probe`)."""
+    with probe_table():
+        yield

@@ -22,6 +22,25 @@ WEB_VIDEO = "videos/abc/web.mp4"
 POSTER = "videos/abc/poster.jpg"
 CAPTIONS = "captions/abc.vtt"
 TRANSCRIPT = "hello world this is a test"
+PLAYLIST = "videos/abc/master.m3u8"
+RENDITIONS = [
+    {
+        "width": 426,
+        "height": 240,
+        "bandwidth": 280_000,
+        "playlistUri": "videos/abc/240p/index.m3u8",
+    },
+    {
+        "width": 640,
+        "height": 360,
+        "bandwidth": 450_000,
+        "playlistUri": "videos/abc/360p/index.m3u8",
+    },
+]
+SEGMENTS = [
+    {"start": 0.0, "end": 1.2, "text": "hello world"},
+    {"start": 1.5, "end": 3.25, "text": "this is a test"},
+]
 
 
 def message(
@@ -79,6 +98,8 @@ def transcoded(*, global_position: int = 3, video_id: str = VIDEO_ID, **data: An
         "durationSeconds": 12.5,
         "width": 640,
         "height": 360,
+        "playlistUri": PLAYLIST,
+        "renditions": RENDITIONS,
         **data,
     }
     return message("Transcoded", body, global_position=global_position, video_id=video_id)
@@ -102,6 +123,8 @@ def transcribed(*, global_position: int = 4, video_id: str = VIDEO_ID, **data: A
         "uri": SOURCE,
         "transcription": TRANSCRIPT,
         "captionsUri": CAPTIONS,
+        "segments": SEGMENTS,
+        "language": "en",
         **data,
     }
     return message("Transcribed", body, global_position=global_position, video_id=video_id)

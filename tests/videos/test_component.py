@@ -24,5 +24,8 @@ def test_subscriptions():
         "Transcribed",
         "TranscribeFailed",
         "Cataloged",
+        "DetailsChanged",
+        "VisibilityChanged",
+        "Deleted",
     }
     assert events.handlers is aggregator.EVENT_HANDLERS

@@ -71,3 +71,39 @@ def make_video(**fields) -> Video:
         "last_global_position": position,
     }
     return Video.objects.create(**{**defaults, **fields})
+
+
+@pytest.fixture
+def other_user(django_user_model):
+    return django_user_model.objects.create_user("bob", password=PASSWORD)
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    return django_user_model.objects.create_user("moderator", password=PASSWORD, is_staff=True)
+
+
+def commands_of(store, video_id) -> list:
+    """The commands written to a video's command stream, oldest first."""
+    return list(store.read_stream(f"catalog:command-{video_id}"))
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, except that media are served by the site's own media view.
+
+    Django's live server thread puts `_MediaFilesHandler` in front of the site, which serves
+    MEDIA_URL itself: without byte ranges (a browser cannot seek in a video) and without the
+    site's access checks (the media of private videos). The browser tests need the real thing.
+    """
+    from django.test import testcases
+    from pytest_django.live_server_helper import LiveServer
+
+    original = testcases._MediaFilesHandler
+    testcases._MediaFilesHandler = lambda application: application
+    try:
+        server = LiveServer("localhost")
+    finally:
+        testcases._MediaFilesHandler = original
+    yield server
+    server.stop()

@@ -114,3 +114,65 @@ def test_forms_need_their_csrf_token(user):
     response = strict.post("/accounts/login/", {"username": "ada", "password": PASSWORD})
 
     assert response.status_code == 403
+
+
+def test_sign_up_may_leave_an_address_for_password_resets(client):
+    client.post(
+        "/accounts/signup/",
+        {"username": "grace", "email": "grace@example.com", "password1": PASSWORD,
+         "password2": PASSWORD},
+    )  # fmt: skip
+
+    assert get_user_model().objects.get(username="grace").email == "grace@example.com"
+
+
+def test_change_the_password(client, user):
+    client.force_login(user)
+    assert b'id="password-change-form"' in client.get("/accounts/password_change/").content
+
+    response = client.post(
+        "/accounts/password_change/",
+        {"old_password": PASSWORD, "new_password1": "another-long-phrase-7",
+         "new_password2": "another-long-phrase-7"},
+    )  # fmt: skip
+
+    assert response["Location"] == "/accounts/password_change/done/"
+    user.refresh_from_db()
+    assert user.check_password("another-long-phrase-7")
+    assert b"Your password is changed." in client.get(response["Location"]).content
+
+
+def test_reset_a_forgotten_password_by_e_mail(client, user, mailoutbox):
+    user.email = "ada@example.com"
+    user.save()
+    assert b"Forgot your password?" in client.get("/accounts/login/").content
+
+    response = client.post("/accounts/password_reset/", {"email": "ada@example.com"})
+
+    assert response["Location"] == "/accounts/password_reset/done/"
+    [mail] = mailoutbox
+    assert mail.to == ["ada@example.com"]
+    link = next(word for word in mail.body.split() if "/accounts/reset/" in word)
+    form_page = client.get(link, follow=True)
+    assert b'id="password-reset-confirm"' in form_page.content
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "a-fresh-phrase-for-ada", "new_password2": "a-fresh-phrase-for-ada"},
+    )
+    assert done["Location"] == "/accounts/reset/done/"
+    user.refresh_from_db()
+    assert user.check_password("a-fresh-phrase-for-ada")
+
+
+def test_a_used_reset_link_says_so(client):
+    response = client.get("/accounts/reset/MQ/bad-token/")
+
+    assert b'id="invalid-link"' in response.content
+
+
+def test_mail_goes_to_the_console_unless_smtp_is_configured():
+    from django.conf import settings
+
+    assert (
+        settings.EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    )

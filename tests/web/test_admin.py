@@ -7,6 +7,7 @@ from message_store.messages import NewMessage, new_id
 from message_store.models import ParkedMessage
 from tests.videos import controls
 from tests.web.conftest import PASSWORD, make_video
+from videos.models import Video
 
 VIDEO_ADMIN = "/admin/videos/video/"
 MESSAGE_ADMIN = "/admin/message_store/message/"
@@ -143,8 +144,8 @@ def test_subscriber_positions_and_lag(staff, stored):
     assert page.status_code == 200
     rows = {row["subscriber_id"]: row for row in page.context["subscribers"]}
     assert rows["videos-aggregator"]["position"] == 3
-    assert rows["videos-aggregator"]["lag"] == 8 - 3  # 6 catalog messages, 2 positions
-    assert rows["catalog-commands"]["lag"] == 2
+    assert rows["videos-aggregator"]["lag"] == 2  # Transcribed, Cataloged
+    assert rows["catalog-commands"]["lag"] == 0  # caught up: positions written since count not
     assert rows["videos-aggregator"]["category"] == "catalog"
     assert rows["videos-aggregator"]["pending"] == 2  # Transcribed, Cataloged
     assert b"subscriber-positions" in page.content
@@ -194,3 +195,79 @@ def test_dismiss(staff, parked):
     parked.refresh_from_db()
     assert parked.status == ParkedMessage.Status.DISMISSED
     assert parked.resolved_at is not None
+
+
+# The owner's issue: deletes through the catalog, odd data, errors, trace links -------------
+
+
+@pytest.mark.django_db
+def test_the_video_admin_links_to_the_trace(staff):
+    video = make_video(trace_id="trace-77")
+
+    page = staff.get(f"{VIDEO_ADMIN}{video.pk}/change/")
+
+    assert b'href="/admin/message_store/message/trace/trace-77/"' in page.content
+
+
+def test_delete_in_the_admin_sends_delete_and_keeps_the_row(staff, store):
+    video = make_video(title="Spam")
+
+    confirm = staff.get(f"{VIDEO_ADMIN}{video.pk}/delete/")
+    done = staff.post(f"{VIDEO_ADMIN}{video.pk}/delete/", {"post": "yes"}, follow=True)
+
+    assert confirm.status_code == 200
+    assert b"transcript cue" not in confirm.content.lower()
+    assert b"Delete sent for" in done.content
+    assert b"deleted successfully" not in done.content
+    [command] = store.read(f"catalog:command-{video.pk}")
+    assert command.type == "Delete"
+    assert Video.objects.filter(pk=video.pk).exists()
+
+
+def test_the_delete_action_sends_one_command_per_video(staff, store):
+    videos = [make_video(), make_video()]
+
+    staff.post(VIDEO_ADMIN, {"action": "send_delete", "_selected_action": [v.pk for v in videos]})
+
+    assert {m.stream_name for m in store.read("catalog:command")} == {
+        f"catalog:command-{video.pk}" for video in videos
+    }
+    assert Video.objects.count() == 2
+
+
+@pytest.mark.parametrize("metadata", ['"just a string"', "[1, 2]", "null", "42", '{"traceId": 7}'])
+def test_odd_metadata_never_breaks_the_messages_admin(staff, store, metadata):
+    with store.connection() as connection:
+        connection.execute(
+            "SELECT message_store.write_message(%s, 'odd-1', 'Odd', '\"data\"'::jsonb, %s::jsonb)",
+            (new_id(), metadata),
+        )
+    message = store.read("odd-1")[0]
+
+    listing = staff.get(MESSAGE_ADMIN)
+    searched = staff.get(MESSAGE_ADMIN, {"q": "odd"})
+    page = staff.get(f"{MESSAGE_ADMIN}{message.global_position}/change/")
+
+    assert (listing.status_code, searched.status_code, page.status_code) == (200, 200, 200)
+
+
+def test_the_parked_list_shows_each_error(staff, parked):
+    listing = staff.get(PARKED_ADMIN)
+
+    assert b"MalformedMessageError: width must be an int" in listing.content
+
+
+def test_a_subscriber_of_no_known_component_counts_what_lies_ahead(staff, stored):
+    stored.write(
+        NewMessage(
+            id=new_id(),
+            stream_name="subscriberPosition-someone-else",
+            type="Read",
+            data={"position": 6},
+        )
+    )
+
+    page = staff.get(reverse("admin:message_store_subscribers"))
+
+    rows = {row["subscriber_id"]: row for row in page.context["subscribers"]}
+    assert rows["someone-else"]["lag"] == 0

@@ -22,9 +22,9 @@ def test_an_empty_catalog_invites_an_upload(client):
     assert b'href="/upload/"' in response.content
 
 
-def test_newest_first_with_poster_title_duration_and_status(client):
-    make_video(title="Older")
-    make_video(title="Newer", status="transcoded", poster_name="", duration_seconds=None)
+def test_newest_first_with_poster_title_duration_uploader_and_date(client, user):
+    make_video(title="Older", owner=user)
+    make_video(title="Newer", poster_name="", duration_seconds=None)
 
     response = client.get("/")
 
@@ -33,8 +33,23 @@ def test_newest_first_with_poster_title_duration_and_status(client):
     assert html.index("Newer") < html.index("Older")
     assert 'src="/media/videos/x/poster.jpg"' in html
     assert "1:15" in html
-    assert "Ready" in html
-    assert "Transcribing" in html
+    assert "ada · " in html
+    assert "1 Jan 2026" in html
+
+
+def test_only_public_ready_videos_are_listed(client):
+    make_video(title="Ready and public")
+    make_video(title="Still transcoding", status="transcoded")
+    make_video(title="Broken", status="failed", failure_reason="boom")
+    make_video(title="Hidden", visibility="private")
+    make_video(title="Link only", visibility="unlisted")
+    make_video(title="Gone", status="deleted")
+
+    response = client.get("/")
+
+    assert titles(response) == ["Ready and public"]
+    for title in (b"Still transcoding", b"Broken", b"Hidden", b"Link only", b"Gone"):
+        assert title not in response.content
 
 
 def test_pages_of_the_list(client):

@@ -54,6 +54,8 @@ def test_a_video_is_stored_and_cataloged(logged_in, user, store, media_root, vid
         "videoId": video_id,
         "uri": f"uploads/{video_id}/original.mp4",
         "title": "My holiday",
+        "description": "",
+        "visibility": "public",
     }
     assert uuid.UUID(command.metadata["traceId"])
     assert command.metadata["userId"] == str(user.pk)
@@ -99,7 +101,7 @@ def test_hostile_file_names_are_never_used(logged_in, store, media_root, video_b
     assert command.data["uri"] == f"uploads/{video_id}/original.mp4"
     assert stored_files(media_root) == [media_root / "uploads" / video_id / "original.mp4"]
     assert "passwd" not in str(command.data)
-    assert "script" not in str(command.data)
+    assert "<script>" not in str(command.data)
 
 
 @pytest.mark.parametrize(
@@ -250,3 +252,64 @@ def test_a_malformed_body_is_a_400(logged_in, store, media_root):
 
     assert response.status_code == 400
     assert_nothing_stored(store, media_root)
+
+
+def test_details_and_visibility_go_with_the_upload(logged_in, store, media_root, video_bytes):
+    logged_in.post(
+        "/upload/",
+        {
+            "title": "Talk",
+            "description": "Slides at\r\nthe end",
+            "visibility": "unlisted",
+            "file": video_file(video_bytes),
+        },
+    )
+
+    [command] = commands(store)
+    assert command.data["description"] == "Slides at\nthe end"
+    assert command.data["visibility"] == "unlisted"
+
+
+def test_a_refused_file_keeps_what_was_typed(logged_in, store, media_root, tmp_path):
+    fake = make_not_a_video(tmp_path / "fake.mp4").read_bytes()
+
+    response = logged_in.post(
+        "/upload/",
+        {
+            "title": "My long title",
+            "description": "All I wrote",
+            "visibility": "private",
+            "file": video_file(fake),
+        },
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert 'value="My long title"' in html
+    assert "All I wrote</textarea>" in html
+    assert re.search(r'<input[^>]*value="private"[^>]*checked', html)
+
+
+def test_the_same_form_sent_twice_makes_one_video(logged_in, store, media_root, video_bytes):
+    key = str(uuid.uuid4())
+    first = logged_in.post(
+        "/upload/", {"title": "Once", "upload_key": key, "file": video_file(video_bytes)}
+    )
+    second = logged_in.post(
+        "/upload/", {"title": "Once", "upload_key": key, "file": video_file(video_bytes)}
+    )
+
+    assert first["Location"] == second["Location"]
+    assert len(commands(store)) == 1
+    assert len(stored_files(media_root)) == 1
+
+
+def test_the_page_offers_progress_and_a_size_check(logged_in, settings):
+    settings.MAX_UPLOAD_BYTES = 1000
+
+    html = logged_in.get("/upload/").content.decode()
+
+    assert 'data-max-bytes="1000"' in html
+    assert 'id="upload-progress"' in html
+    assert "upload.js" in html
+    assert 'name="upload_key"' in html

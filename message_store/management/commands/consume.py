@@ -3,9 +3,10 @@
 import logging
 import signal
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from config.components import COMPONENTS, subscriptions
+from config.components import COMPONENTS, check, subscriptions
 from message_store.consumer import Consumer, ConsumerSettings
 from message_store.runtime import get_store
 
@@ -29,6 +30,11 @@ class Command(BaseCommand):
             "--poll-interval", type=float, default=5.0, help="seconds between safety polls"
         )
         parser.add_argument(
+            "--one-transaction-per-message",
+            action="store_true",
+            help="commit each message's handling on its own, even where a batch could share one",
+        )
+        parser.add_argument(
             "--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"]
         )
 
@@ -41,8 +47,13 @@ class Command(BaseCommand):
                 poll_interval=options["poll_interval"],
                 group_member=options["group_member"],
                 group_size=options["group_size"],
+                batch_transactions=not options["one_transaction_per_message"],
             )
         except ValueError as error:
+            raise CommandError(str(error)) from error
+        try:
+            check(component)
+        except ImproperlyConfigured as error:
             raise CommandError(str(error)) from error
         consumer = Consumer(subscriptions(component), store=get_store(), settings=settings)
         for signum in (signal.SIGTERM, signal.SIGINT):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from message_store.errors import MessageStoreError
 from message_store.runtime import get_store
-from videos.rebuild import rebuild_videos
+from videos.rebuild import READ_CHUNK, rebuild_videos
 
 
 class Command(BaseCommand):
@@ -18,7 +19,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--batch-size", type=int, default=1000)
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=READ_CHUNK,
+            help="messages fetched from the store at a time",
+        )
         parser.add_argument(
             "--keep-orphans",
             action="store_true",
@@ -29,46 +35,31 @@ class Command(BaseCommand):
     def handle(self, *args, batch_size: int, keep_orphans: bool, no_progress: bool, **options):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1")
-        bar = None if no_progress else ProgressBar(self.stderr)
-        try:
-            result = rebuild_videos(
-                store=get_store(),
-                batch_size=batch_size,
-                remove_orphans=not keep_orphans,
-                progress=bar,
-            )
-        except MessageStoreError as error:
-            raise CommandError(f"could not read the message store: {error}") from error
-        finally:
-            if bar is not None:
-                bar.finish()
+        started = time.perf_counter()
+        with tqdm(
+            desc="Rebuilding",
+            unit=" messages",
+            file=self.stderr._out,
+            disable=no_progress,
+            dynamic_ncols=True,
+        ) as bar:
+
+            def progress(done: int, total: int) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+            try:
+                result = rebuild_videos(
+                    store=get_store(),
+                    batch_size=batch_size,
+                    remove_orphans=not keep_orphans,
+                    progress=progress,
+                )
+            except MessageStoreError as error:
+                raise CommandError(f"could not read the message store: {error}") from error
+        seconds = time.perf_counter() - started
         self.stdout.write(
             f"Rebuilt {result.videos} videos from {result.messages} messages "
-            f"({result.skipped} malformed skipped, {result.removed} removed)."
+            f"({result.skipped} malformed skipped, {result.removed} removed) in {seconds:.2f} s "
+            f"({result.messages / max(seconds, 1e-9):,.0f} messages/s)."
         )
-
-
-class ProgressBar:
-    """A one-line text progress bar, redrawn at most ten times a second."""
-
-    WIDTH = 30
-
-    def __init__(self, out) -> None:
-        self.out = out
-        self.drawn_at = 0.0
-        self.last = ""
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done < total and now - self.drawn_at < 0.1:
-            return
-        self.drawn_at = now
-        filled = self.WIDTH * done // total if total else self.WIDTH
-        percent = 100 * done // total if total else 100
-        self.last = f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] {percent:3}% {done}/{total}"
-        self.out.write(self.last, ending="")
-        self.out.flush()
-
-    def finish(self) -> None:
-        if self.last:
-            self.out.write("")

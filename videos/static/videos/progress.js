@@ -12,6 +12,7 @@
   var bar = box.querySelector('[data-role="bar"]');
   var steps = box.querySelectorAll('[data-role="steps"] li');
   var note = box.querySelector('[data-role="note"]');
+  var stalled = box.querySelector('[data-role="stalled"]');
   var delay = 1000;
   var failures = 0;
   var MAX_DELAY = 10000;
@@ -24,6 +25,9 @@
     label.className = "badge badge--" + status.status;
     bar.style.width = status.progress + "%";
     bar.parentNode.setAttribute("aria-valuenow", String(status.progress));
+    if (stalled) {
+      stalled.hidden = !status.stalled;
+    }
     for (var i = 0; i < steps.length; i += 1) {
       var state = i <= status.step ? "done" : i === status.step + 1 ? "current" : "todo";
       steps[i].className = "steps__item steps__item--" + state;
@@ -39,7 +43,7 @@
   function poll() {
     fetch(url, { headers: { Accept: "application/json" }, cache: "no-store" })
       .then(function (response) {
-        if (response.status === 404) {
+        if (response.status === 404 || response.status === 410) {
           throw new Error("gone");
         }
         if (!response.ok) {
