@@ -1,4 +1,5 @@
-"""URL configuration: the admin, accounts (Django's own views), the videos site, and files.
+"""URL configuration: health and metrics, the admin, accounts (Django's own views), the videos
+site, and files.
 
 Media and static files are served by Django itself: through `static()` with DEBUG, and through
 `videos.serving` without it, for local storage. That is for development, tests and small
@@ -12,10 +13,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 from django.urls import include, path
 
+from config import health
 from videos import serving
 from videos import views as video_views
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("", include("django_prometheus.urls")),
     path("admin/", admin.site.urls),
     path("accounts/signup/", video_views.signup, name="signup"),
     path(

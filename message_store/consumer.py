@@ -54,7 +54,7 @@ from message_store import parking, queries
 from message_store.contracts import MalformedMessageError
 from message_store.erasure import is_erased
 from message_store.errors import StaleEntityError, StoreUnavailableError, TransactionFailedError
-from message_store.logging import log_context
+from message_store.logging import describe, log_context
 from message_store.messages import Message, NewMessage, new_id
 from message_store.store import MessageStore, Transaction
 from message_store.streams import ALL, stream_name
@@ -430,7 +430,7 @@ class Consumer:
                     handler = self._handler_for(state, message)
                     if handler is None or message.global_position <= transaction.position:
                         continue
-                    with log_context(_describe(state.subscriber_id, message)):
+                    with log_context(_context(state.subscriber_id, message)):
                         if not self._handle_in_transaction(state, message, handler, transaction):
                             raise _BatchFailed(index)
                     handled += 1
@@ -474,7 +474,7 @@ class Consumer:
         handler = self._handler_for(state, message)
         if handler is None:
             return True
-        with log_context(_describe(state.subscriber_id, message)):
+        with log_context(_context(state.subscriber_id, message)):
             return self._handle_with_retries(state, message, handler, replay)
 
     def _handler_for(self, state: _State, message: Message) -> Handler | None:
@@ -562,7 +562,7 @@ class Consumer:
             if original is None or original.id != str(parked.message_id):
                 logger.error("parked message %s no longer in the store", parked.message_id)
                 continue
-            logger.info("replaying %s", _describe(state.subscriber_id, original))
+            logger.info("replaying %s", describe(_context(state.subscriber_id, original)))
             try:
                 handled = self._handle(state, original, replay=True)
             except _Interrupted:
@@ -617,9 +617,13 @@ class Consumer:
                         state.bring_forward(now)
 
 
-def _describe(subscriber_id: str, message: Message) -> str:
-    trace = message.metadata.get("traceId")
-    return (
-        f"[subscriber={subscriber_id} message={message.id} type={message.type} "
-        f"stream={message.stream_name} position={message.global_position} trace={trace}]"
-    )
+def _context(subscriber_id: str, message: Message) -> dict[str, object]:
+    """The log context of a message being handled (see message_store.logging)."""
+    return {
+        "subscriber": subscriber_id,
+        "message_id": message.id,
+        "type": message.type,
+        "stream": message.stream_name,
+        "position": message.global_position,
+        "trace": message.metadata.get("traceId"),
+    }

@@ -95,10 +95,12 @@ class MessageStore:
             self._opened = False
 
     @contextmanager
-    def connection(self) -> Iterator[psycopg.Connection]:
+    def connection(self, *, timeout: float | None = None) -> Iterator[psycopg.Connection]:
         """A pooled connection, with errors translated; for callers that need raw access.
 
-        In this thread's open transaction, its connection.
+        In this thread's open transaction, its connection. `timeout` bounds the wait for a
+        pooled one (default: the pool's 10 s), for callers such as health checks that must
+        answer quickly when the server is down.
         """
         current = self._transaction()
         if current is not None:
@@ -109,7 +111,7 @@ class MessageStore:
             self._pool.open(wait=False)
             self._opened = True
         try:
-            with self._translated(), self._pool.connection() as connection:
+            with self._translated(), self._pool.connection(timeout=timeout) as connection:
                 yield connection
         except PoolTimeout as error:
             raise StoreUnavailableError(f"message store unreachable: {error}") from error

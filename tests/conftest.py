@@ -14,6 +14,7 @@ from django.db import connections
 
 from message_store.runtime import get_store, reset_store, store_conninfo
 from message_store.store import MessageStore
+from tests.object_storage import S3Bucket, s3_bucket
 
 STORE_FIXTURES = {"store", "store_env"}
 
@@ -59,6 +60,20 @@ def store_env(store: MessageStore) -> dict[str, str]:
         "DATABASE_URL": database_url("default"),
         "MESSAGE_STORE_URL": database_url("message_store"),
     }
+
+
+@pytest.fixture
+def s3(settings) -> S3Bucket:
+    """A bucket on a local S3-compatible server, and the media storage pointed at it."""
+    with s3_bucket() as bucket:
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "default": {
+                "BACKEND": "storages.backends.s3.S3Storage",
+                "OPTIONS": bucket.storage_options,
+            },
+        }
+        yield bucket
 
 
 __all__ = ["database_url", "store_conninfo"]

@@ -28,6 +28,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.health import first_line
+from config.middleware import UNAVAILABLE as DATABASE_DOWN
 from message_store.errors import MessageStoreError
 from message_store.messages import new_id
 from videos import selectors, services, uploads
@@ -177,6 +179,9 @@ def video_status(request: HttpRequest, video_id: str) -> JsonResponse:
         return JsonResponse({"error": "not found"}, status=404)
     except VideoGone:
         return JsonResponse({"error": "deleted"}, status=410)
+    except DATABASE_DOWN as error:
+        logger.warning("status of video %s unavailable: %s", video_id, first_line(error))
+        return JsonResponse({"error": "unavailable"}, status=503)
     except (DatabaseError, MessageStoreError):
         logger.exception("status of video %s unavailable", video_id)
         return JsonResponse({"error": "unavailable"}, status=503)
