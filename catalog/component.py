@@ -16,6 +16,7 @@ import transcribe.upcasters as transcribe_upcasters
 from catalog import handlers, messages, owner
 from catalog.upcasters import upcaster
 from message_store.consumer import Subscription
+from transcode import files
 
 
 def subscriptions() -> list[Subscription]:
@@ -71,3 +72,9 @@ def subscriptions() -> list[Subscription]:
             batch_transaction=True,
         ),
     ]
+
+
+def check() -> None:
+    """The media storage must be usable, since erasure removes files: a missing bucket stops
+    the start, in one line."""
+    files.check_at_start()

@@ -134,6 +134,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if AWS_STORAGE_BUCKET_NAME:
+    from boto3.s3.transfer import TransferConfig
     from botocore.config import Config as BotocoreConfig
 
     STORAGES["default"] = {
@@ -157,6 +158,15 @@ if AWS_STORAGE_BUCKET_NAME:
             "client_config": BotocoreConfig(
                 connect_timeout=5, read_timeout=60, retries={"max_attempts": 3, "mode": "standard"}
             ),
+            # Files stream in 8 MiB parts, 4 at a time (so an upload holds ~32 MiB at most);
+            # a file opened through the storage API spills to disk past 8 MiB, never whole
+            # in memory (django-storages' default keeps it all in memory).
+            "transfer_config": TransferConfig(
+                multipart_threshold=8 * 1024 * 1024,
+                multipart_chunksize=8 * 1024 * 1024,
+                max_concurrency=4,
+            ),
+            "max_memory_size": 8 * 1024 * 1024,
         },
     }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 import math
+import posixpath
 import uuid
 
 from django.conf import settings
@@ -32,13 +33,19 @@ from config.health import first_line
 from config.middleware import UNAVAILABLE as DATABASE_DOWN
 from message_store.errors import MessageStoreError
 from message_store.messages import new_id
-from videos import selectors, services, uploads
+from transcode import files
+from videos import media, playlists, selectors, services, uploads
 from videos.forms import DetailsForm, SignUpForm, UploadForm, VisibilityForm
 from videos.models import Video
 
 logger = logging.getLogger(__name__)
 
 UNAVAILABLE = "The catalog is unavailable right now. Please try again in a moment."
+STORAGE_UNAVAILABLE = (
+    "The video could not be stored right now; nothing was saved. Please try again in a moment."
+)
+MAX_CAPTIONS_BYTES = 4 * 1024 * 1024
+MEDIA_TEXT_MAX_AGE = 300
 
 
 class VideoGone(Exception):
@@ -112,6 +119,9 @@ def _upload(request: HttpRequest) -> HttpResponse:
             trace_id=new_id(),
             upload_key=form.cleaned_data["upload_key"],
         )
+    except files.StorageUnavailable as error:
+        logger.error("could not store an upload: %s", error)
+        return _upload_page(request, form, STORAGE_UNAVAILABLE, status=503)
     except MessageStoreError:
         logger.exception("could not write the Catalog command")
         return _upload_page(request, form, UNAVAILABLE, status=503)
@@ -132,12 +142,12 @@ def video_page(*, managed: bool = False):
 
     def decorate(view):
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, video_id: uuid.UUID) -> HttpResponse:
+        def wrapper(request: HttpRequest, video_id: uuid.UUID, **kwargs) -> HttpResponse:
             try:
                 found = (_managed_video if managed else _visible_video)(request, video_id)
             except VideoGone:
                 return render(request, "videos/deleted.html", status=410)
-            return view(request, found)
+            return view(request, found, **kwargs)
 
         return wrapper
 
@@ -159,6 +169,54 @@ def video(request: HttpRequest, found: Video) -> HttpResponse:
             "admin:message_store_message_trace", kwargs={"trace_id": found.trace_id}
         )
     return render(request, "videos/video.html", context)
+
+
+@require_GET
+@video_page()
+def playlist(request: HttpRequest, found: Video, path: str) -> HttpResponse:
+    """One of the video's HLS playlists, its URIs signed (see `videos.playlists`)."""
+    master = found.playlist_name
+    wanted = posixpath.normpath(posixpath.join(posixpath.dirname(master), path))
+    allowed = {master, *(r.get("playlist_name") for r in found.renditions if isinstance(r, dict))}
+    if not master or media.is_absolute(master) or wanted not in allowed:
+        raise Http404("No such playlist.")
+    resolve = playlists.resolver(
+        wanted,
+        posixpath.dirname(master),
+        playlist_url=lambda relative: reverse(
+            "video-playlist", kwargs={"video_id": found.id, "path": relative}
+        ),
+        file_url=lambda name: media.file_url(found, name),
+    )
+    try:
+        text = files.read_text(wanted, max_bytes=playlists.MAX_PLAYLIST_BYTES)
+        body = playlists.rewrite(text, resolve)
+    except (FileNotFoundError, ValueError) as error:
+        logger.warning("playlist %s of video %s not served: %s", wanted, found.id, error)
+        raise Http404("No such playlist.") from None
+    return _media_text(body, "application/vnd.apple.mpegurl")
+
+
+@require_GET
+@video_page()
+def captions(request: HttpRequest, found: Video) -> HttpResponse:
+    """The video's WebVTT captions, from the site's own origin (see `videos.media`)."""
+    if not found.captions_name or media.is_absolute(found.captions_name):
+        raise Http404("No captions.")
+    try:
+        text = files.read_text(found.captions_name, max_bytes=MAX_CAPTIONS_BYTES)
+    except (FileNotFoundError, ValueError) as error:
+        logger.warning("captions of video %s not served: %s", found.id, error)
+        raise Http404("No captions.") from None
+    return _media_text(text, "text/vtt")
+
+
+def _media_text(body: str, content_type: str) -> HttpResponse:
+    """A playlist or captions: cached briefly by this browser only (they may hold signed
+    URLs, and the video may become private)."""
+    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+    response.headers["Cache-Control"] = f"private, max-age={MEDIA_TEXT_MAX_AGE}"
+    return response
 
 
 @never_cache
