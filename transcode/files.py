@@ -62,7 +62,7 @@ _STORAGE_ERRORS = (
     S3DownloadFailedError,
     OSError,
 )
-_MISSING_CODES = {"404", "NoSuchKey", "NotFound"}
+_MISSING_CODES = {"404", "NoSuchKey", "NotFound", "NoSuchCORSConfiguration"}
 _ERROR_CODE = re.compile(r"An error occurred \((?P<code>[\w.]+)\)")
 
 
@@ -146,6 +146,54 @@ def _translated() -> Iterator[None]:
         reason = describe(error)
         logger.warning("media storage unavailable: %s", reason)
         raise StorageUnavailable(reason) from error
+
+
+# The bucket's CORS rules -------------------------------------------------------------------
+
+CORS_MAX_AGE_SECONDS = 3600
+
+
+def set_cors(origins: list[str]) -> None:
+    """Let pages on `origins` play the bucket's media: GET and HEAD (with ranges) answered with
+    CORS headers, which `<video crossorigin>` requires of every file (segments, MP4, captions,
+    poster). Replaces the bucket's CORS rules; an empty list removes them."""
+    storage = _bucket_storage()
+    client = storage.connection.meta.client
+    with _translated():
+        if not origins:
+            client.delete_bucket_cors(Bucket=storage.bucket_name)
+            return
+        rule = {
+            "AllowedOrigins": list(origins),
+            "AllowedMethods": ["GET", "HEAD"],
+            "AllowedHeaders": ["Range"],
+            "ExposeHeaders": ["Content-Length", "Content-Range", "Accept-Ranges", "ETag"],
+            "MaxAgeSeconds": CORS_MAX_AGE_SECONDS,
+        }
+        client.put_bucket_cors(Bucket=storage.bucket_name, CORSConfiguration={"CORSRules": [rule]})
+
+
+def cors_origins() -> list[str]:
+    """The origins the bucket's CORS rules let read (GET), in the order they are listed."""
+    storage = _bucket_storage()
+    try:
+        with _translated():
+            rules = storage.connection.meta.client.get_bucket_cors(Bucket=storage.bucket_name)
+    except FileNotFoundError:  # NoSuchCORSConfiguration
+        return []
+    origins = [
+        origin
+        for rule in rules.get("CORSRules", [])
+        if "GET" in rule.get("AllowedMethods", [])
+        for origin in rule.get("AllowedOrigins", [])
+    ]
+    return list(dict.fromkeys(origins))
+
+
+def _bucket_storage() -> S3Storage:
+    if not isinstance(default_storage, S3Storage):
+        raise ImproperlyConfigured("the media storage is a folder, not a bucket: no CORS needed")
+    return default_storage
 
 
 # Reading ------------------------------------------------------------------------------------

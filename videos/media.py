@@ -14,10 +14,12 @@ Which URL a page gets (docs/web.md, "Media"):
   for public and unlisted videos): plain URLs for those, and for a private video the same
   signed URLs and site-served playlists as above (its files are never public-read, see
   `transcode.files.set_public`).
-Captions always come from the site (`/videos/<id>/captions.vtt`): a `<track>` from another
-origin would need CORS on the bucket and `crossorigin` on the `<video>`, which turns every
-media request into a CORS request. The download link is signed with `Content-Disposition:
-attachment`, since the `download` attribute is ignored for another origin.
+The `<video>` is `crossorigin="anonymous"`: Chromium's HLS player refuses segments from
+another origin fetched without CORS (measured: it aborts the first segment), and a `<track>`
+from another origin needs CORS anyway; so the bucket must answer CORS requests from the site
+(`manage.py media_cors`), and captions come from the bucket like every other file. The
+download link is signed with `Content-Disposition: attachment`, since the `download`
+attribute is ignored for another origin.
 """
 
 from __future__ import annotations
@@ -147,13 +149,6 @@ def playlist_url(video) -> str:
     return reverse(
         "video-playlist", kwargs={"video_id": video.id, "path": posixpath.basename(name)}
     )
-
-
-def captions_url(video) -> str:
-    """The captions, from the site (same origin, same access checks as the page)."""
-    if not video.captions_name or is_absolute(video.captions_name):
-        return video.captions_name
-    return reverse("video-captions", kwargs={"video_id": video.id})
 
 
 def download_url(video) -> str:

@@ -230,7 +230,7 @@ class Video(models.Model):
 
     @property
     def captions_url(self) -> str:
-        return media.captions_url(self)
+        return media.file_url(self, self.captions_name)
 
     @property
     def cues(self) -> list[dict]:

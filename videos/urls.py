@@ -15,7 +15,6 @@ urlpatterns = [
     path("videos/<uuid:video_id>/visibility/", views.change_visibility, name="video-visibility"),
     path("videos/<uuid:video_id>/delete/", views.delete, name="video-delete"),
     path("videos/<uuid:video_id>/hls/<path:path>", views.playlist, name="video-playlist"),
-    path("videos/<uuid:video_id>/captions.vtt", views.captions, name="video-captions"),
     path("videos/<str:video_id>/status.json", views.video_status, name="video-status"),
     path("favicon.ico", views.favicon),
 ]

@@ -44,7 +44,6 @@ UNAVAILABLE = "The catalog is unavailable right now. Please try again in a momen
 STORAGE_UNAVAILABLE = (
     "The video could not be stored right now; nothing was saved. Please try again in a moment."
 )
-MAX_CAPTIONS_BYTES = 4 * 1024 * 1024
 MEDIA_TEXT_MAX_AGE = 300
 
 
@@ -197,23 +196,9 @@ def playlist(request: HttpRequest, found: Video, path: str) -> HttpResponse:
     return _media_text(body, "application/vnd.apple.mpegurl")
 
 
-@require_GET
-@video_page()
-def captions(request: HttpRequest, found: Video) -> HttpResponse:
-    """The video's WebVTT captions, from the site's own origin (see `videos.media`)."""
-    if not found.captions_name or media.is_absolute(found.captions_name):
-        raise Http404("No captions.")
-    try:
-        text = files.read_text(found.captions_name, max_bytes=MAX_CAPTIONS_BYTES)
-    except (FileNotFoundError, ValueError) as error:
-        logger.warning("captions of video %s not served: %s", found.id, error)
-        raise Http404("No captions.") from None
-    return _media_text(text, "text/vtt")
-
-
 def _media_text(body: str, content_type: str) -> HttpResponse:
-    """A playlist or captions: cached briefly by this browser only (they may hold signed
-    URLs, and the video may become private)."""
+    """A playlist: cached briefly by this browser only (it holds signed URLs, and the video
+    may become private)."""
     response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
     response.headers["Cache-Control"] = f"private, max-age={MEDIA_TEXT_MAX_AGE}"
     return response
