@@ -70,7 +70,7 @@ class S3Bucket:
             region_name=REGION,
         )
 
-    def keys(self, prefix: str = "") -> list[str]:
+    def object_keys(self, prefix: str = "") -> list[str]:
         paginator = self.client().get_paginator("list_objects_v2")
         pages = paginator.paginate(Bucket=self.name, Prefix=prefix)
         return sorted(item["Key"] for page in pages for item in page.get("Contents", []))

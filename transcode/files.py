@@ -143,9 +143,7 @@ def _translated() -> Iterator[None]:
     except _STORAGE_ERRORS as error:
         if _error_code(error) in _MISSING_CODES and not _is_bucket_call(error):
             raise FileNotFoundError(describe(error)) from error
-        reason = describe(error)
-        logger.warning("media storage unavailable: %s", reason)
-        raise StorageUnavailable(reason) from error
+        raise StorageUnavailable(describe(error)) from error
 
 
 # The bucket's CORS rules -------------------------------------------------------------------

@@ -69,7 +69,7 @@ def test_a_folder_is_stored_with_the_types_players_require(s3: S3Bucket, tmp_pat
     assert stored == {name: f"videos/t1/{name}" for name in made}
     types = {
         key: s3.client().head_object(Bucket=s3.name, Key=key)["ContentType"]
-        for key in s3.keys("videos/t1/")
+        for key in s3.object_keys("videos/t1/")
     }
     assert types == {
         "videos/t1/master.m3u8": "application/vnd.apple.mpegurl",
@@ -87,7 +87,7 @@ def test_a_rerun_replaces_what_an_earlier_attempt_left(s3: S3Bucket, tmp_path: P
 
     files.save_folder(tmp_path, "videos/t1")
 
-    assert s3.keys() == ["videos/t1/web.mp4"]
+    assert s3.object_keys() == ["videos/t1/web.mp4"]
 
 
 def test_many_files_are_uploaded_on_several_threads(s3: S3Bucket, tmp_path: Path) -> None:
@@ -98,7 +98,7 @@ def test_many_files_are_uploaded_on_several_threads(s3: S3Bucket, tmp_path: Path
 
     files.save_folder(tmp_path, "videos/t1")
 
-    assert s3.keys() == sorted(f"videos/t1/{name}" for name in names)
+    assert s3.object_keys() == sorted(f"videos/t1/{name}" for name in names)
     body = s3.client().get_object(Bucket=s3.name, Key=f"videos/t1/{names[-1]}")["Body"].read()
     assert body == names[-1].encode()
 
@@ -111,7 +111,7 @@ def test_a_folder_is_a_prefix_ending_in_a_slash(s3: S3Bucket) -> None:
     removed = files.delete_folder("videos/ab")
 
     assert removed == 2
-    assert s3.keys() == ["videos/ab-2/web.mp4", "videos/ab.mp4", "videos/abc/web.mp4"]
+    assert s3.object_keys() == ["videos/ab-2/web.mp4", "videos/ab.mp4", "videos/abc/web.mp4"]
 
 
 def test_remove_takes_files_and_folders_and_can_repeat(s3: S3Bucket) -> None:
@@ -122,7 +122,7 @@ def test_remove_takes_files_and_folders_and_can_repeat(s3: S3Bucket) -> None:
 
     assert files.remove(names) == 4
     assert files.remove(names) == 0
-    assert s3.keys() == ["captions/t10.vtt"]
+    assert s3.object_keys() == ["captions/t10.vtt"]
 
 
 def test_a_text_file_is_read_up_to_a_limit(s3: S3Bucket) -> None:
