@@ -30,6 +30,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.health import first_line
+from config.middleware import RETRY_AFTER_SECONDS
 from config.middleware import UNAVAILABLE as DATABASE_DOWN
 from message_store.errors import MessageStoreError
 from message_store.messages import new_id
@@ -120,7 +121,9 @@ def _upload(request: HttpRequest) -> HttpResponse:
         )
     except files.StorageUnavailable as error:
         logger.error("could not store an upload: %s", error)
-        return _upload_page(request, form, STORAGE_UNAVAILABLE, status=503)
+        response = _upload_page(request, form, STORAGE_UNAVAILABLE, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     except MessageStoreError:
         logger.exception("could not write the Catalog command")
         return _upload_page(request, form, UNAVAILABLE, status=503)
