@@ -164,5 +164,5 @@ def download_url(video) -> str:
 
 def download_filename(video) -> str:
     """`<title>.mp4`, without characters file systems refuse."""
-    title = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]+', " ", video.title or "").strip(" .")
-    return f"{title[:100].strip() or 'video'}.mp4"
+    title = " ".join(re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]+', " ", video.title or "").split())
+    return f"{title[:100].strip(' .') or 'video'}.mp4"
