@@ -73,16 +73,17 @@ def remove_files(names: Iterable[str]) -> int:
     """Delete each named file, and the folder of each that belongs to the video alone (with
     everything in it); return how many files were removed. Names that are URLs or leave the
     storage are skipped. On object storage a folder is a key prefix (`folder/`)."""
-    files = [name for name in names if _is_storage_name(name)]
-    folders = [
-        folder
-        for folder in map(posixpath.dirname, files)
-        if folder.count("/") >= 1  # a video's own folder, never a shared one like `captions`
-    ]
-    return media_files.remove([*folders, *files])
+    files = [name for name in names if is_storage_name(name)]
+    return media_files.remove([*own_folders(files), *files])
 
 
-def _is_storage_name(name: str) -> bool:
+def own_folders(names: Iterable[str]) -> list[str]:
+    """The folders of these files that belong to the video alone (`videos/{transcodeId}/`,
+    `uploads/{videoId}/`, a rendition's folder), never a shared one like `captions/`."""
+    return [folder for folder in map(posixpath.dirname, names) if folder.count("/") >= 1]
+
+
+def is_storage_name(name: str) -> bool:
     if not name or urlsplit(name).scheme or name.startswith("/") or "\\" in name:
         return False
     normal = posixpath.normpath(name)

@@ -194,6 +194,48 @@ def _bucket_storage() -> S3Storage:
     return default_storage
 
 
+# Public-read objects (a public bucket or CDN) ----------------------------------------------
+
+ACL_THREADS = 16
+
+
+def serves_public_read() -> bool:
+    """Whether pages give plain URLs (`AWS_QUERYSTRING_AUTH=false`): then the objects of
+    public and unlisted videos must be readable by anyone, and only those."""
+    storage = default_storage
+    return isinstance(storage, S3Storage) and not storage.querystring_auth
+
+
+def set_public(names: Iterable[str], *, public: bool) -> int:
+    """Make the named objects, and every object under `name/`, readable by anyone (the
+    `public-read` ACL) or by the bucket's owner only (`private`); return how many changed.
+
+    Objects are written private, so a video's files are never public before the catalog
+    says so. A bucket with ACLs disabled (S3's "bucket owner enforced") refuses: this mode
+    needs ACLs (docs/web.md).
+    """
+    storage = _bucket_storage()
+    client = storage.connection.meta.client
+    acl = "public-read" if public else "private"
+    with _translated():
+        keys = list(dict.fromkeys(key for name in names for key in _keys_of(storage, name)))
+        with ThreadPoolExecutor(max_workers=ACL_THREADS, thread_name_prefix="acl") as pool:
+            list(
+                pool.map(
+                    lambda key: client.put_object_acl(Bucket=storage.bucket_name, Key=key, ACL=acl),
+                    keys,
+                )
+            )
+    return len(keys)
+
+
+def _keys_of(storage: S3Storage, name: str) -> list[str]:
+    """The object `name` (when there is one) and every object under `name/`."""
+    key = storage._normalize_name(clean_name(name))
+    under = [item.key for item in storage.bucket.objects.filter(Prefix=key.rstrip("/") + "/")]
+    return [key, *under] if storage.exists(name) else under
+
+
 # Reading ------------------------------------------------------------------------------------
 
 
