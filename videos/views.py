@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -45,7 +46,7 @@ UNAVAILABLE = "The catalog is unavailable right now. Please try again in a momen
 STORAGE_UNAVAILABLE = (
     "The video could not be stored right now; nothing was saved. Please try again in a moment."
 )
-MEDIA_TEXT_MAX_AGE = 300
+PLAYLIST_MAX_AGE = 300
 
 
 class VideoGone(Exception):
@@ -176,7 +177,9 @@ def video(request: HttpRequest, found: Video) -> HttpResponse:
 @require_GET
 @video_page()
 def playlist(request: HttpRequest, found: Video, path: str) -> HttpResponse:
-    """One of the video's HLS playlists, its URIs signed (see `videos.playlists`)."""
+    """One of the video's HLS playlists, its URIs signed (see `videos.playlists`). Signing a
+    long video's playlist takes a while (0.2 ms a segment), so the result is reused for a few
+    minutes, after the access checks of each request."""
     master = found.playlist_name
     wanted = posixpath.normpath(posixpath.join(posixpath.dirname(master), path))
     allowed = {master, *(r.get("playlist_name") for r in found.renditions if isinstance(r, dict))}
@@ -190,21 +193,29 @@ def playlist(request: HttpRequest, found: Video, path: str) -> HttpResponse:
         ),
         file_url=lambda name: media.file_url(found, name),
     )
-    try:
-        text = files.read_text(wanted, max_bytes=playlists.MAX_PLAYLIST_BYTES)
-        body = playlists.rewrite(text, resolve)
-    except (FileNotFoundError, ValueError) as error:
-        logger.warning("playlist %s of video %s not served: %s", wanted, found.id, error)
-        raise Http404("No such playlist.") from None
-    return _media_text(body, "application/vnd.apple.mpegurl")
-
-
-def _media_text(body: str, content_type: str) -> HttpResponse:
-    """A playlist: cached briefly by this browser only (it holds signed URLs, and the video
-    may become private)."""
-    response = HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
-    response.headers["Cache-Control"] = f"private, max-age={MEDIA_TEXT_MAX_AGE}"
+    key = f"videos.playlist:{found.id}:{wanted}:{media.signs_urls(found)}"
+    body = cache.get(key)
+    if body is None:
+        try:
+            text = files.read_text(wanted, max_bytes=playlists.MAX_PLAYLIST_BYTES)
+            body = playlists.rewrite(text, resolve)
+        except (FileNotFoundError, ValueError) as error:
+            logger.warning("playlist %s of video %s not served: %s", wanted, found.id, error)
+            raise Http404("No such playlist.") from None
+        cache.set(key, body, _playlist_max_age(found))
+    response = HttpResponse(body, content_type="application/vnd.apple.mpegurl; charset=utf-8")
+    # Cached briefly by this browser only: it holds signed URLs, and the video may become
+    # private.
+    response.headers["Cache-Control"] = f"private, max-age={_playlist_max_age(found)}"
     return response
+
+
+def _playlist_max_age(video: Video) -> int:
+    """How long a signed playlist is reused, here and then in the browser: each an eighth of
+    its URLs' validity at most, so a player always has three quarters of it left."""
+    if not media.signs_urls(video):
+        return PLAYLIST_MAX_AGE
+    return min(PLAYLIST_MAX_AGE, media.signing_storage().querystring_expire // 8)
 
 
 @never_cache

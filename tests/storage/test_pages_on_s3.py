@@ -199,6 +199,18 @@ def test_a_private_videos_media_play_for_its_owner_and_staff(
     assert requests.get(rendition.splitlines()[5], timeout=10).content == b"first segment"
 
 
+def test_a_playlist_the_site_reuses_is_still_refused_to_others(
+    client, user, other_user, stored: S3Bucket
+) -> None:
+    video = video_on_s3(owner=user, visibility="private")
+    client.force_login(user)
+    mine = client.get(f"/videos/{video.id}/hls/240p/index.m3u8")
+    client.force_login(other_user)
+    theirs = client.get(f"/videos/{video.id}/hls/240p/index.m3u8")
+
+    assert (mine.status_code, theirs.status_code) == (200, 404)
+
+
 def test_a_deleted_videos_playlists_are_gone(client, stored: S3Bucket) -> None:
     video = video_on_s3(status="deleted")
 
