@@ -23,6 +23,7 @@ import os
 import posixpath
 import re
 import shutil
+import socket
 import tempfile
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -94,7 +95,9 @@ def check() -> None:
 
 def check_at_start() -> None:
     """For a component's start-up `check()`: an unusable storage stops the start, in one line
-    (ImproperlyConfigured), instead of failing the first job."""
+    (ImproperlyConfigured), instead of failing the first job; and what killed jobs of this
+    host left in the scratch folder goes."""
+    remove_stale_scratch()
     try:
         check()
     except StorageUnavailable as error:
@@ -304,9 +307,42 @@ def _local_path(name: str) -> Path | None:
 
 @contextmanager
 def scratch_folder(prefix: str) -> Iterator[Path]:
-    """An empty local folder for a job's work, removed with everything in it afterwards."""
-    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{prefix}") as folder:
+    """An empty local folder for a job's work, removed with everything in it afterwards.
+
+    Its name says which host and process made it, so that the folders of a process killed
+    outright (SIGKILL, the OOM killer), which nothing could remove, go when a component next
+    starts on that host (`remove_stale_scratch`)."""
+    owner = f"{SCRATCH_PREFIX}{_host()}-{os.getpid()}-{prefix}"
+    with tempfile.TemporaryDirectory(prefix=owner) as folder:
         yield Path(folder)
+
+
+def remove_stale_scratch() -> int:
+    """Remove the scratch folders that processes of this host left when they were killed;
+    return how many. A folder of a process still running is left alone."""
+    removed = 0
+    pattern = re.compile(rf"^{re.escape(SCRATCH_PREFIX)}{re.escape(_host())}-(?P<pid>\d+)-")
+    for folder in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
+        found = pattern.match(folder.name)
+        if found and folder.is_dir() and not _running(int(found["pid"])):
+            shutil.rmtree(folder, ignore_errors=True)
+            logger.info("removed %s, left by a process that was killed", folder)
+            removed += 1
+    return removed
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9.]", "_", socket.gethostname())
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def save(local: Path, name: str) -> str:

@@ -4,6 +4,8 @@ outcome: success, a video that cannot be decoded, a cancelled job, an exception.
 
 from __future__ import annotations
 
+import os
+import subprocess
 import tempfile
 import threading
 from contextlib import contextmanager
@@ -70,7 +72,7 @@ def test_after_success(s3: S3Bucket, uploaded: str, scratch: Path, watch: Watch)
     transcode_backend.transcode(JOB_ID, uploaded)
     transcribe_backend.transcribe(JOB_ID, uploaded)
 
-    assert [folder.name.split("-")[2] for folder in watch.made] == [
+    assert [folder.name.split("-")[-2] for folder in watch.made] == [
         "source", "transcode", "source", "captions"
     ]  # fmt: skip
     assert left_in(scratch) == []
@@ -124,3 +126,19 @@ def test_after_an_exception_while_storing_the_results(
 
     assert watch.made
     assert left_in(scratch) == []
+
+
+def test_what_a_killed_process_left_goes_at_the_next_start(scratch: Path) -> None:
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    host = files._host()
+    killed = scratch / f"{files.SCRATCH_PREFIX}{host}-{ended.pid}-source-abc"
+    running = scratch / f"{files.SCRATCH_PREFIX}{host}-{os.getpid()}-transcode-def"
+    elsewhere = scratch / f"{files.SCRATCH_PREFIX}another_host-{ended.pid}-source-ghi"
+    for folder in (killed, running, elsewhere):
+        (folder / "360p").mkdir(parents=True)
+        (folder / "360p" / "segment0000.m4s").write_bytes(b"x")
+
+    assert files.remove_stale_scratch() == 1
+
+    assert left_in(scratch) == sorted([running.name, elsewhere.name])
