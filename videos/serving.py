@@ -4,12 +4,12 @@ This is for development, tests and small single-machine installs. In production 
 server or CDN should serve MEDIA_ROOT and STATIC_ROOT (or the storage backend's own URLs), and
 these routes are then never reached. Media are served with byte-range support, because browsers
 seek in a video by asking for ranges (HLS segments too); paths are confined to the folder by
-`safe_join`, and playlists, segments and captions get the content types players require.
+`safe_join`, and playlists, segments and captions get the content types players require
+(`transcode.files` registers them).
 """
 
 from __future__ import annotations
 
-import mimetypes
 import os
 import re
 from collections.abc import Iterator
@@ -25,12 +25,8 @@ from django.utils._os import safe_join
 from django.views import static
 from django.views.decorators.http import require_safe
 
+from transcode import files
 from videos import selectors
-
-# Types the players insist on: captions, HLS playlists, and fMP4 segments (RFC 8216, IANA).
-mimetypes.add_type("text/vtt", ".vtt")
-mimetypes.add_type("application/vnd.apple.mpegurl", ".m3u8")
-mimetypes.add_type("video/iso.segment", ".m4s")
 
 _RANGE = re.compile(r"^bytes=(?P<start>\d*)-(?P<end>\d*)$")
 _CHUNK = 64 * 1024
@@ -69,7 +65,7 @@ def media(request: HttpRequest, path: str, document_root: str | Path | None = No
     response = StreamingHttpResponse(
         _read(file_path, start, end - start + 1),
         status=206,
-        content_type=mimetypes.guess_type(file_path.name)[0] or "application/octet-stream",
+        content_type=files.content_type(file_path.name),
     )
     response.headers["Content-Length"] = str(end - start + 1)
     response.headers["Content-Range"] = f"bytes {start}-{end}/{size}"
