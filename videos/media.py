@@ -129,9 +129,14 @@ def signing_storage() -> S3Storage:
     return S3Storage(**{**options, "querystring_auth": True, "custom_domain": None})
 
 
+MAX_EXPIRY_SECONDS = 7 * 24 * 3600
+"""The longest a SigV4 presigned URL may live."""
+
+
 def expiry_seconds(video) -> int:
     """How long a signed URL of the video stays valid: long enough to watch it to the end."""
-    return signing_storage().querystring_expire + math.ceil(video.duration_seconds or 0)
+    wanted = signing_storage().querystring_expire + math.ceil(video.duration_seconds or 0)
+    return min(wanted, MAX_EXPIRY_SECONDS)
 
 
 def file_url(video, name: str) -> str:
