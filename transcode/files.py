@@ -1,7 +1,8 @@
 """Media files through Django's storage API: local MEDIA_ROOT by default, S3 at scale.
 
 This module is the only place that touches stored files: the web app's uploads, the jobs'
-inputs and outputs, the pages' playlists and captions, and erasure. Everything streams: a file
+inputs and outputs, the playlists the site serves, erasure, and the bucket's CORS rules and
+objects' public access. Everything streams: a file
 is never held in memory whole. ffmpeg and Whisper need local paths, so an upload is used in
 place when the storage has local paths and downloaded into a scratch folder otherwise; results
 are made in a scratch folder and uploaded under names the components generate, never names
@@ -224,15 +225,14 @@ def set_public(names: Iterable[str], *, public: bool) -> int:
     storage = _bucket_storage()
     client = storage.connection.meta.client
     acl = "public-read" if public else "private"
+
+    def grant(key: str) -> None:
+        client.put_object_acl(Bucket=storage.bucket_name, Key=key, ACL=acl)
+
     with _translated():
         keys = list(dict.fromkeys(key for name in names for key in _keys_of(storage, name)))
         with ThreadPoolExecutor(max_workers=ACL_THREADS, thread_name_prefix="acl") as pool:
-            list(
-                pool.map(
-                    lambda key: client.put_object_acl(Bucket=storage.bucket_name, Key=key, ACL=acl),
-                    keys,
-                )
-            )
+            list(pool.map(grant, keys))
     return len(keys)
 
 

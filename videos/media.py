@@ -12,8 +12,8 @@ Which URL a page gets (docs/web.md, "Media"):
   (`videos.playlists`), because their relative URIs would lose the signature;
 - object storage with plain URLs (`AWS_QUERYSTRING_AUTH=false`: a public-read bucket or CDN
   for public and unlisted videos): plain URLs for those, and for a private video the same
-  signed URLs and site-served playlists as above (its files are never public-read, see
-  `transcode.files.set_public`).
+  signed URLs and site-served playlists as above (its files are never public-read: see
+  `catalog.media_access`).
 The `<video>` is `crossorigin="anonymous"`: Chromium's HLS player refuses segments from
 another origin fetched without CORS (measured: it aborts the first segment), and a `<track>`
 from another origin needs CORS anyway; so the bucket must answer CORS requests from the site

@@ -10,14 +10,12 @@ from __future__ import annotations
 import functools
 import logging
 import math
-import posixpath
 import uuid
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -36,7 +34,7 @@ from config.middleware import UNAVAILABLE as DATABASE_DOWN
 from message_store.errors import MessageStoreError
 from message_store.messages import new_id
 from transcode import files
-from videos import media, playlists, selectors, services, uploads
+from videos import playlists, selectors, services, uploads
 from videos.forms import DetailsForm, SignUpForm, UploadForm, VisibilityForm
 from videos.models import Video
 
@@ -46,7 +44,6 @@ UNAVAILABLE = "The catalog is unavailable right now. Please try again in a momen
 STORAGE_UNAVAILABLE = (
     "The video could not be stored right now; nothing was saved. Please try again in a moment."
 )
-PLAYLIST_MAX_AGE = 300
 
 
 class VideoGone(Exception):
@@ -177,45 +174,16 @@ def video(request: HttpRequest, found: Video) -> HttpResponse:
 @require_GET
 @video_page()
 def playlist(request: HttpRequest, found: Video, path: str) -> HttpResponse:
-    """One of the video's HLS playlists, its URIs signed (see `videos.playlists`). Signing a
-    long video's playlist takes a while (0.2 ms a segment), so the result is reused for a few
-    minutes, after the access checks of each request."""
-    master = found.playlist_name
-    wanted = posixpath.normpath(posixpath.join(posixpath.dirname(master), path))
-    allowed = {master, *(r.get("playlist_name") for r in found.renditions if isinstance(r, dict))}
-    if not master or media.is_absolute(master) or wanted not in allowed:
-        raise Http404("No such playlist.")
-    resolve = playlists.resolver(
-        wanted,
-        posixpath.dirname(master),
-        playlist_url=lambda relative: reverse(
-            "video-playlist", kwargs={"video_id": found.id, "path": relative}
-        ),
-        file_url=lambda name: media.file_url(found, name),
-    )
-    key = f"videos.playlist:{found.id}:{wanted}:{media.signs_urls(found)}"
-    body = cache.get(key)
-    if body is None:
-        try:
-            text = files.read_text(wanted, max_bytes=playlists.MAX_PLAYLIST_BYTES)
-            body = playlists.rewrite(text, resolve)
-        except (FileNotFoundError, ValueError) as error:
-            logger.warning("playlist %s of video %s not served: %s", wanted, found.id, error)
-            raise Http404("No such playlist.") from None
-        cache.set(key, body, _playlist_max_age(found))
+    """One of the video's HLS playlists, its URIs signed (see `videos.playlists`)."""
+    try:
+        body, max_age = playlists.signed_playlist(found, path)
+    except playlists.PlaylistError as error:
+        logger.warning("playlist %s of video %s not served: %s", path, found.id, error)
+        raise Http404("No such playlist.") from None
     response = HttpResponse(body, content_type="application/vnd.apple.mpegurl; charset=utf-8")
-    # Cached briefly by this browser only: it holds signed URLs, and the video may become
-    # private.
-    response.headers["Cache-Control"] = f"private, max-age={_playlist_max_age(found)}"
+    # By this browser only: it holds signed URLs, and the video may become private.
+    response.headers["Cache-Control"] = f"private, max-age={max_age}"
     return response
-
-
-def _playlist_max_age(video: Video) -> int:
-    """How long a signed playlist is reused, here and then in the browser: each an eighth of
-    its URLs' validity at most, so a player always has three quarters of it left."""
-    if not media.signs_urls(video):
-        return PLAYLIST_MAX_AGE
-    return min(PLAYLIST_MAX_AGE, media.signing_storage().querystring_expire // 8)
 
 
 @never_cache
