@@ -43,8 +43,11 @@ def media(request: HttpRequest, path: str, document_root: str | Path | None = No
 
     The files of a private video are served only to its owner and staff (the browser sends
     the session cookie with every media request, HLS segments included); anyone else gets a
-    404, as for the video's page. Object storage does the same with presigned URLs.
+    404, as for the video's page. Object storage does the same with presigned URLs, and then
+    this route serves nothing (it is there whatever the storage, which settings may change).
     """
+    if not serves_local_storage():  # files are in a bucket: MEDIA_URL is not theirs
+        raise Http404("No such file.")
     document_root = document_root or settings.MEDIA_ROOT
     file_path = _existing_file(document_root, path)
     owner = selectors.media_owner(_storage_name(file_path, document_root))
@@ -118,16 +121,10 @@ def patterns() -> list[URLPattern]:
     """Routes for serving files from Django without DEBUG (`static()` covers DEBUG)."""
     if settings.DEBUG:
         return []
-    routes = [re_path(rf"^{_prefix(settings.STATIC_URL)}(?P<path>.*)$", static_file)]
-    if serves_local_storage():
-        routes.append(
-            re_path(
-                rf"^{_prefix(settings.MEDIA_URL)}(?P<path>.*)$",
-                media,
-                name="media",
-            )
-        )
-    return routes
+    return [
+        re_path(rf"^{_prefix(settings.STATIC_URL)}(?P<path>.*)$", static_file),
+        re_path(rf"^{_prefix(settings.MEDIA_URL)}(?P<path>.*)$", media, name="media"),
+    ]
 
 
 def _prefix(url: str) -> str:

@@ -215,3 +215,10 @@ def test_a_deleted_videos_playlists_are_gone(client, stored: S3Bucket) -> None:
     video = video_on_s3(status="deleted")
 
     assert [client.get(url).status_code for url in site_urls(video)] == [410, 410, 410]
+
+
+def test_media_url_serves_nothing_when_files_are_in_a_bucket(client, s3, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "web.mp4").write_bytes(MP4)
+
+    assert client.get("/media/web.mp4").status_code == 404
