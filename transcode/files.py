@@ -7,7 +7,8 @@ is never held in memory whole. ffmpeg and Whisper need local paths, so an upload
 place when the storage has local paths and downloaded into a scratch folder otherwise; results
 are made in a scratch folder and uploaded under names the components generate, never names
 taken from user input. Scratch folders are removed however the block ends (success, failure,
-cancellation, any exception).
+cancellation, any exception). Moving a job's files honours its cancel event: a download stops
+within a tenth of a second, an upload of results before its next file.
 
 Object storage has no folders: a "folder" is a key prefix, so removing one lists every key that
 starts with `prefix/` (the slash matters: `videos/ab` must not take `videos/abc/` with it) and
@@ -26,12 +27,14 @@ import re
 import shutil
 import socket
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from boto3.exceptions import Boto3Error
+from boto3.s3.transfer import create_transfer_manager
 from botocore.exceptions import BotoCoreError, ClientError
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.core.files import File
@@ -41,7 +44,7 @@ from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
 from message_store.errors import StoreUnavailableError
-from transcode.ffmpeg import MediaError
+from transcode.ffmpeg import CANCEL_POLL_SECONDS, JobCancelled, MediaError
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +58,7 @@ UPLOAD_THREADS = 8
 """Files of one folder uploaded at once at most: a two-hour ladder is thousands of segments."""
 FILES_PER_THREAD = 16
 SCRATCH_PREFIX = "media-job-"
+COPY_CHUNK = 1024 * 1024
 
 _STORAGE_ERRORS = (
     BotoCoreError,
@@ -247,7 +251,7 @@ def _keys_of(storage: S3Storage, name: str) -> list[str]:
 
 
 @contextmanager
-def local_copy(name: str) -> Iterator[Path]:
+def local_copy(name: str, *, cancel: threading.Event | None = None) -> Iterator[Path]:
     """A local path holding the stored file `name` for the duration of the block.
 
     A missing file is MediaError (the job fails with that reason); a missing bucket is not a
@@ -271,22 +275,35 @@ def local_copy(name: str) -> Iterator[Path]:
         return
     with scratch_folder("source-") as folder:
         local = folder / f"source{PurePosixPath(name).suffix}"
-        with local.open("wb") as target:
-            download(name, target)
+        download(name, local, cancel=cancel)
         yield local
 
 
-def download(name: str, target) -> None:
-    """Write the stored file into the open binary file `target`, a part at a time (S3:
-    ranged GETs in parallel, straight into the file)."""
+def download(name: str, target: Path, *, cancel: threading.Event | None = None) -> None:
+    """Write the stored file to the local path `target`, a part at a time (S3: ranged GETs
+    in parallel, straight into the file); JobCancelled as soon as `cancel` is set."""
     storage = default_storage
     with _translated():
-        if isinstance(storage, S3Storage):
-            key = storage._normalize_name(clean_name(name))
-            storage.bucket.Object(key).download_fileobj(target, Config=storage.transfer_config)
+        if not isinstance(storage, S3Storage):
+            with storage.open(name, "rb") as source, target.open("wb") as out:
+                while chunk := source.read(COPY_CHUNK):
+                    _stop_if_cancelled(cancel)
+                    out.write(chunk)
             return
-        with storage.open(name, "rb") as source:
-            shutil.copyfileobj(source, target)
+        key = storage._normalize_name(clean_name(name))
+        client = storage.connection.meta.client
+        with create_transfer_manager(client, storage.transfer_config) as transfers:
+            future = transfers.download(storage.bucket_name, key, str(target))
+            while cancel is not None and not future.done():
+                if cancel.wait(CANCEL_POLL_SECONDS):
+                    future.cancel()
+                    raise JobCancelled("cancelled while downloading the upload")
+            future.result()
+
+
+def _stop_if_cancelled(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise JobCancelled("cancelled while moving files")
 
 
 def read_text(name: str, *, max_bytes: int) -> str:
@@ -369,7 +386,13 @@ def save(local: Path, name: str) -> str:
     return stored
 
 
-def save_folder(local: Path, prefix: str, *, last: tuple[str, ...] = ()) -> dict[str, str]:
+def save_folder(
+    local: Path,
+    prefix: str,
+    *,
+    last: tuple[str, ...] = (),
+    cancel: threading.Event | None = None,
+) -> dict[str, str]:
     """Store every file under the local folder as `prefix/<its relative path>`.
 
     Whatever an earlier attempt left under `prefix` is deleted first, so a rerun starts clean.
@@ -377,15 +400,20 @@ def save_folder(local: Path, prefix: str, *, last: tuple[str, ...] = ()) -> dict
     such as a master playlist) one by one, so an entry point never names a missing file. Each
     keeps its exact name: playlists refer to segments by name, so a storage that renamed one
     would break them (that is an error). Returns the stored name of each relative path.
+    JobCancelled as soon as `cancel` is set (what was stored goes with the rerun).
     """
     delete_folder(prefix)
     files = sorted(path for path in local.rglob("*") if path.is_file())
     relative = [path.relative_to(local).as_posix() for path in files]
     first = [name for name in relative if name not in last]
-    saved = _map(lambda name: save(local / name, f"{prefix}/{name}"), first)
-    stored = dict(zip(first, saved, strict=True))
+
+    def store(name: str) -> str:
+        _stop_if_cancelled(cancel)
+        return save(local / name, f"{prefix}/{name}")
+
+    stored = dict(zip(first, _map(store, first), strict=True))
     for name in (name for name in last if name in relative):
-        stored[name] = save(local / name, f"{prefix}/{name}")
+        stored[name] = store(name)
     return stored
 
 

@@ -107,6 +107,22 @@ def test_after_a_cancelled_job(s3: S3Bucket, uploaded: str, scratch: Path, watch
     assert s3.object_keys() == [SOURCE]
 
 
+def test_a_job_cancelled_while_downloading_stops_there(
+    s3: S3Bucket, scratch: Path, watch: Watch, tmp_path: Path
+) -> None:
+    big = tmp_path / "big.mp4"
+    big.write_bytes(os.urandom(96 * 1024 * 1024))  # not a video: reaching ffmpeg would fail
+    s3.client().upload_file(str(big), s3.name, SOURCE)
+    cancel = threading.Event()
+    threading.Timer(0.2, cancel.set).start()
+
+    with pytest.raises(JobCancelled, match="downloading"):
+        transcribe_backend.transcribe(JOB_ID, SOURCE, cancel=cancel)
+
+    assert watch.made
+    assert left_in(scratch) == []
+
+
 def test_after_an_exception_while_storing_the_results(
     s3: S3Bucket, uploaded: str, scratch: Path, watch: Watch, monkeypatch
 ) -> None:
