@@ -5,17 +5,20 @@ the category belongs to runs first (the catalog's own, or transcode's and transc
 their replies). The reply subscriptions read with `origin="catalog"`: the database keeps the
 replies addressed to a catalog stream, by `correlationStreamName` (ours) or, without one, by
 `originStreamName` (the workshop's), and the stored position advances past all the others.
-Every handler here only reads and writes the store, quickly, so each read batch is handled in
-one transaction.
+Every handler here reads and writes the store, quickly, so each read batch is handled in one
+transaction; the few that touch the media storage (erasure after `Deleted`, and the files'
+public access, see `catalog.media_access`) are idempotent, so a batch that is handled again
+just does them again.
 """
 
 import transcode.messages as transcode_messages
 import transcode.upcasters as transcode_upcasters
 import transcribe.messages as transcribe_messages
 import transcribe.upcasters as transcribe_upcasters
-from catalog import handlers, messages, owner
+from catalog import handlers, media_access, messages, owner
 from catalog.upcasters import upcaster
 from message_store.consumer import Subscription
+from transcode import files
 
 
 def subscriptions() -> list[Subscription]:
@@ -39,8 +42,9 @@ def subscriptions() -> list[Subscription]:
             upcaster.before(
                 {
                     "Started": handlers.handle_started,
-                    "Transcoded": handlers.handle_transcoded,
-                    "Transcribed": handlers.handle_transcribed,
+                    "Transcoded": media_access.first(handlers.handle_transcoded),
+                    "Transcribed": media_access.first(handlers.handle_transcribed),
+                    "VisibilityChanged": media_access.handle_media_access,
                     "Deleted": owner.handle_deleted,
                 }
             ),
@@ -71,3 +75,9 @@ def subscriptions() -> list[Subscription]:
             batch_transaction=True,
         ),
     ]
+
+
+def check() -> None:
+    """The media storage must be usable, since erasure removes files: a missing bucket stops
+    the start, in one line."""
+    files.check_at_start()

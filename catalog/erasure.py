@@ -16,14 +16,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.core.exceptions import SuspiciousFileOperation
-from django.core.files.storage import default_storage
-
 import transcode.messages as transcode_messages
 import transcribe.messages as transcribe_messages
 from catalog import messages
 from message_store.erasure import erase_streams
 from message_store.store import MessageStore
+from transcode import files as media_files
 
 logger = logging.getLogger(__name__)
 
@@ -76,41 +74,20 @@ def erase_video(store: MessageStore, video_id: str, file_names: Iterable[str]) -
 
 
 def remove_files(names: Iterable[str]) -> int:
-    """Delete each named file, and the folder of each (with everything in it); return how many
-    files were removed. Names that are URLs or leave the storage are skipped."""
-    files = [name for name in names if _is_storage_name(name)]
-    folders = [
-        folder
-        for folder in map(posixpath.dirname, files)
-        if folder.count("/") >= 1  # a video's own folder, never a shared one like `captions`
-    ]
-    return sum(_remove(target) for target in dict.fromkeys([*folders, *files]))
+    """Delete each named file, and the folder of each that belongs to the video alone (with
+    everything in it); return how many files were removed. Names that are URLs or leave the
+    storage are skipped. On object storage a folder is a key prefix (`folder/`)."""
+    files = [name for name in names if is_storage_name(name)]
+    return media_files.remove([*own_folders(files), *files])
 
 
-def _remove(name: str) -> int:
-    """Remove a file, or a folder with everything in it; return how many files went."""
-    try:
-        folders, files = default_storage.listdir(name)
-    except (FileNotFoundError, NotADirectoryError, SuspiciousFileOperation):
-        return _remove_file(name)
-    removed = sum(_remove(posixpath.join(name, folder)) for folder in folders)
-    removed += sum(_remove_file(posixpath.join(name, file)) for file in files)
-    _remove_file(name)  # the emptied folder itself (local storage; a no-op elsewhere)
-    return removed
+def own_folders(names: Iterable[str]) -> list[str]:
+    """The folders of these files that belong to the video alone (`videos/{transcodeId}/`,
+    `uploads/{videoId}/`, a rendition's folder), never a shared one like `captions/`."""
+    return [folder for folder in map(posixpath.dirname, names) if folder.count("/") >= 1]
 
 
-def _remove_file(name: str) -> int:
-    try:
-        if not default_storage.exists(name):
-            return 0
-        default_storage.delete(name)
-    except (SuspiciousFileOperation, OSError) as error:
-        logger.warning("could not remove %s: %s", name, error)
-        return 0
-    return 1
-
-
-def _is_storage_name(name: str) -> bool:
+def is_storage_name(name: str) -> bool:
     if not name or urlsplit(name).scheme or name.startswith("/") or "\\" in name:
         return False
     normal = posixpath.normpath(name)

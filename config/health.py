@@ -10,11 +10,7 @@ fix, so the answer names the command that installs it.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import psycopg
-from django.core.files.storage import default_storage
 from django.db import DatabaseError, connections
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -23,6 +19,7 @@ from django.views.decorators.http import require_safe
 from message_store import queries
 from message_store.errors import MessageStoreError
 from message_store.runtime import get_store
+from transcode import files
 
 SCHEMA_HINT = "run: python manage.py migrate --database message_store"
 TIMEOUT_SECONDS = 3.0
@@ -84,27 +81,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def media_storage() -> str | None:
     """None when the media storage can be written; otherwise why not (a missing bucket, an
     unreachable endpoint, a read-only folder)."""
-    storage = default_storage
     try:
-        if hasattr(storage, "bucket"):
-            storage.connection.meta.client.head_bucket(Bucket=storage.bucket_name)
-        else:
-            root = Path(storage.location)
-            root.mkdir(parents=True, exist_ok=True)
-            if not os.access(root, os.W_OK):
-                return f"the media folder {root} is not writable"
-    except Exception as error:  # botocore raises many types; each is "unavailable" here
-        return f"unreachable: {describe_storage_error(error)}"
+        files.check()
+    except files.StorageUnavailable as error:
+        return f"unreachable: {error.reason}"
     return None
-
-
-def describe_storage_error(error: Exception) -> str:
-    """A person-readable line for a storage failure (botocore's texts are long and nested)."""
-    response = getattr(error, "response", None)
-    if isinstance(response, dict):
-        code = str(response.get("Error", {}).get("Code", ""))
-        if code in ("404", "NoSuchBucket"):
-            return f"the bucket {default_storage.bucket_name!r} does not exist"
-        if code in ("403", "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch"):
-            return f"access to the bucket {default_storage.bucket_name!r} is denied ({code})"
-    return first_line(error)

@@ -134,7 +134,16 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 if AWS_STORAGE_BUCKET_NAME:
+    from boto3.s3.transfer import TransferConfig
     from botocore.config import Config as BotocoreConfig
+
+    def _transfer_config() -> TransferConfig:
+        part = 8 * 1024 * 1024
+        config = TransferConfig(
+            multipart_threshold=part, multipart_chunksize=part, max_concurrency=4
+        )
+        config.max_in_memory_upload_chunks = 4  # s3transfer's, not among boto3's arguments
+        return config
 
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
@@ -157,6 +166,12 @@ if AWS_STORAGE_BUCKET_NAME:
             "client_config": BotocoreConfig(
                 connect_timeout=5, read_timeout=60, retries={"max_attempts": 3, "mode": "standard"}
             ),
+            # Files stream in 8 MiB parts, 4 at a time, with at most 4 parts read ahead (an
+            # upload holds ~32 MiB; s3transfer's default reads 10 ahead); a file opened
+            # through the storage API spills to disk past 8 MiB, never whole in memory
+            # (django-storages' default keeps it all in memory).
+            "transfer_config": _transfer_config(),
+            "max_memory_size": 8 * 1024 * 1024,
         },
     }
 

@@ -7,6 +7,7 @@ databases automatically, because consumers under test read what other connection
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
@@ -14,7 +15,7 @@ from django.db import connections
 
 from message_store.runtime import get_store, reset_store, store_conninfo
 from message_store.store import MessageStore
-from tests.object_storage import S3Bucket, s3_bucket
+from tests.object_storage import S3Bucket, fresh_bucket, s3_server
 
 STORE_FIXTURES = {"store", "store_env"}
 
@@ -62,18 +63,23 @@ def store_env(store: MessageStore) -> dict[str, str]:
     }
 
 
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """A local S3-compatible server for the whole run (each test empties it: see `s3`)."""
+    with s3_server() as endpoint_url:
+        yield endpoint_url
+
+
 @pytest.fixture
-def s3(settings) -> S3Bucket:
-    """A bucket on a local S3-compatible server, and the media storage pointed at it."""
-    with s3_bucket() as bucket:
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "default": {
-                "BACKEND": "storages.backends.s3.S3Storage",
-                "OPTIONS": bucket.storage_options,
-            },
-        }
-        yield bucket
+def s3(settings, s3_endpoint: str) -> S3Bucket:
+    """An empty bucket on the local S3-compatible server, and the media storage pointed at it
+    (presigned URLs, as in production by default)."""
+    bucket = fresh_bucket(s3_endpoint)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": bucket.storage_options},
+    }
+    return bucket
 
 
 __all__ = ["database_url", "store_conninfo"]

@@ -3,18 +3,29 @@
 No S3 service can be reached from here, and moto's server speaks the S3 HTTP API to boto3 and
 django-storages unchanged (presigned URLs and range requests included), so the code under test
 runs exactly as against AWS S3 or MinIO, over real HTTP. It is the most faithful local S3
-server the package registries offer.
+server the package registries offer. Two of its conveniences are turned off to stay faithful:
+its blanket `Access-Control-Allow-Origin: *` on every answer (S3 sends CORS headers only as
+the bucket's CORS rules say), and state shared by every server of one process (each server
+starts empty). What it does not check: signatures and expiry of presigned URLs (any
+`Signature=` passes), so tests prove that refused people never get a signed URL, and that
+unsigned requests are refused.
 """
 
 from __future__ import annotations
 
+import logging
 import socket
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import boto3
+import moto.moto_server.werkzeug_app
 from moto.server import ThreadedMotoServer
+
+moto.moto_server.werkzeug_app.DISABLE_GLOBAL_CORS = True
+logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line per request otherwise
 
 ACCESS_KEY = "test-access-key"
 SECRET_KEY = "test-secret-key"
@@ -59,9 +70,17 @@ class S3Bucket:
             region_name=REGION,
         )
 
-    def keys(self) -> list[str]:
-        pages = self.client().get_paginator("list_objects_v2").paginate(Bucket=self.name)
+    def object_keys(self, prefix: str = "") -> list[str]:
+        paginator = self.client().get_paginator("list_objects_v2")
+        pages = paginator.paginate(Bucket=self.name, Prefix=prefix)
         return sorted(item["Key"] for page in pages for item in page.get("Contents", []))
+
+    def put(self, key: str, body: bytes, content_type: str = "application/octet-stream") -> None:
+        self.client().put_object(Bucket=self.name, Key=key, Body=body, ContentType=content_type)
+
+    def url(self, key: str) -> str:
+        """The object's plain (unsigned) URL."""
+        return f"{self.endpoint_url}/{self.name}/{key}"
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -82,9 +101,17 @@ def s3_server(host: str = "127.0.0.1") -> Iterator[str]:
         server.stop()
 
 
+def fresh_bucket(endpoint_url: str, name: str = "media") -> S3Bucket:
+    """An empty bucket on a server emptied of everything else (buckets, objects, CORS rules)."""
+    reset = urllib.request.Request(f"{endpoint_url}/moto-api/reset", method="POST")
+    urllib.request.urlopen(reset).close()
+    bucket = S3Bucket(endpoint_url, name)
+    bucket.client().create_bucket(Bucket=name)
+    return bucket
+
+
 @contextmanager
 def s3_bucket(name: str = "media") -> Iterator[S3Bucket]:
+    """A server of its own with one empty bucket (for scripts; tests use the `s3` fixture)."""
     with s3_server() as endpoint_url:
-        bucket = S3Bucket(endpoint_url, name)
-        bucket.client().create_bucket(Bucket=name)
-        yield bucket
+        yield fresh_bucket(endpoint_url, name)

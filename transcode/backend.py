@@ -49,9 +49,12 @@ def transcode(
     if settings.SIMULATED_MEDIA:
         return simulated_transcode(transcode_id, source_uri)
     prefix = output_folder(transcode_id)
-    with files.local_copy(source_uri) as source, files.scratch_folder("transcode-") as folder:
+    with (
+        files.local_copy(source_uri, cancel=cancel) as source,
+        files.scratch_folder("transcode-") as folder,
+    ):
         made = transcode_to_web(source, folder, cancel=cancel)
-        stored = files.save_folder(folder, prefix, last=(made.master_playlist,))
+        stored = files.save_folder(folder, prefix, last=(made.master_playlist,), cancel=cancel)
     return TranscodeOutput(
         playlist_uri=stored[made.master_playlist],
         video_uri=stored[made.mp4],

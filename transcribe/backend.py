@@ -40,7 +40,7 @@ def transcribe(
     if settings.SIMULATED_MEDIA:
         cue = Cue(start=0.0, end=1.0, text="simulated transcript")
         return TranscribeOutput(cue.text, captions_name(transcribe_id), (cue,), "en")
-    with files.local_copy(source_uri) as source:
+    with files.local_copy(source_uri, cancel=cancel) as source:
         transcript = recognise(source, cancel=cancel)
     with files.scratch_folder("captions-") as folder:
         captions = folder / "captions.vtt"

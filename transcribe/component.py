@@ -4,6 +4,7 @@ command in today's shape (`transcribe.upcasters` runs first), and a start-up che
 from django.conf import settings
 
 from message_store.consumer import Subscription
+from transcode import files
 from transcribe import model
 from transcribe.handlers import handle_transcribe
 from transcribe.messages import COMMAND_CATEGORY
@@ -19,7 +20,8 @@ def subscriptions() -> list[Subscription]:
 
 
 def check() -> None:
-    """Load the Whisper model before consuming: a missing model fails the start, in one line,
-    and the first video does not wait for the load."""
+    """Load the Whisper model before consuming and reach the media storage: a missing model
+    or bucket fails the start, in one line, and the first video does not wait for the load."""
     if not settings.SIMULATED_MEDIA:
+        files.check_at_start()
         model.get_model()

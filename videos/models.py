@@ -194,11 +194,19 @@ class Video(models.Model):
 
     @property
     def video_url(self) -> str:
-        return media.url(self.video_name)
+        return media.file_url(self, self.video_name)
+
+    @property
+    def download_url(self) -> str:
+        return media.download_url(self)
+
+    @property
+    def download_filename(self) -> str:
+        return media.download_filename(self)
 
     @property
     def playlist_url(self) -> str:
-        return media.url(self.playlist_name)
+        return media.playlist_url(self)
 
     @property
     def has_captions(self) -> bool:
@@ -218,11 +226,11 @@ class Video(models.Model):
 
     @property
     def poster_url(self) -> str:
-        return media.url(self.poster_name)
+        return media.file_url(self, self.poster_name)
 
     @property
     def captions_url(self) -> str:
-        return media.url(self.captions_name)
+        return media.file_url(self, self.captions_name)
 
     @property
     def cues(self) -> list[dict]:

@@ -5,9 +5,9 @@ commands to the video's command stream (`Catalog`, and the owner's `ChangeDetail
 from __future__ import annotations
 
 import logging
+import secrets
 import uuid
 
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 
 from catalog import messages
@@ -15,6 +15,7 @@ from message_store.contracts import MessageData
 from message_store.errors import MessageStoreError, VersionConflictError
 from message_store.messages import NewMessage, derived_id, new_id
 from message_store.runtime import get_store
+from transcode import files
 
 logger = logging.getLogger(__name__)
 
@@ -22,8 +23,10 @@ NEW_STREAM = -1
 
 
 def upload_name(video_id: uuid.UUID, extension: str) -> str:
-    """Where an upload is stored: a generated name, never the user's file name."""
-    return f"uploads/{video_id}/original{extension}"
+    """Where an upload is stored: a generated name, never the user's file name, and a new one
+    at every attempt: object storage overwrites, so a resent form that finds its video already
+    there must delete its own copy, never the file the first attempt stored."""
+    return f"uploads/{video_id}/original-{secrets.token_hex(4)}{extension}"
 
 
 def video_upload(
@@ -41,10 +44,11 @@ def video_upload(
 
     The form's `upload_key` makes a second submission of the same form (a double click, a
     resent request) find the video the first one created instead of making another. If the
+    file cannot be stored, `files.StorageUnavailable` is raised and no command written; if the
     command cannot be written, the stored file is removed again and the error raised.
     """
     video_id = uuid.uuid4() if upload_key is None else upload_video_id(user_id, upload_key)
-    name = default_storage.save(upload_name(video_id, extension), upload)
+    name = files.store_upload(upload, upload_name(video_id, extension))
     command = messages.Catalog(
         video_id=str(video_id),
         uri=name,
@@ -55,11 +59,11 @@ def video_upload(
     try:
         _send(video_id, command, user_id=user_id, trace_id=trace_id, expected_version=NEW_STREAM)
     except VersionConflictError:
-        default_storage.delete(name)
+        files.delete(name)
         logger.info("video %s was already uploaded with this form", video_id)
         return video_id
     except MessageStoreError:
-        default_storage.delete(name)
+        files.delete(name)
         raise
     logger.info("video %s uploaded by user %s [trace=%s]", video_id, user_id, trace_id)
     return video_id

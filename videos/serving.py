@@ -4,12 +4,12 @@ This is for development, tests and small single-machine installs. In production 
 server or CDN should serve MEDIA_ROOT and STATIC_ROOT (or the storage backend's own URLs), and
 these routes are then never reached. Media are served with byte-range support, because browsers
 seek in a video by asking for ranges (HLS segments too); paths are confined to the folder by
-`safe_join`, and playlists, segments and captions get the content types players require.
+`safe_join`, and playlists, segments and captions get the content types players require
+(`transcode.files` registers them).
 """
 
 from __future__ import annotations
 
-import mimetypes
 import os
 import re
 from collections.abc import Iterator
@@ -25,12 +25,8 @@ from django.utils._os import safe_join
 from django.views import static
 from django.views.decorators.http import require_safe
 
+from transcode import files
 from videos import selectors
-
-# Types the players insist on: captions, HLS playlists, and fMP4 segments (RFC 8216, IANA).
-mimetypes.add_type("text/vtt", ".vtt")
-mimetypes.add_type("application/vnd.apple.mpegurl", ".m3u8")
-mimetypes.add_type("video/iso.segment", ".m4s")
 
 _RANGE = re.compile(r"^bytes=(?P<start>\d*)-(?P<end>\d*)$")
 _CHUNK = 64 * 1024
@@ -47,8 +43,11 @@ def media(request: HttpRequest, path: str, document_root: str | Path | None = No
 
     The files of a private video are served only to its owner and staff (the browser sends
     the session cookie with every media request, HLS segments included); anyone else gets a
-    404, as for the video's page. Object storage does the same with presigned URLs.
+    404, as for the video's page. Object storage does the same with presigned URLs, and then
+    this route serves nothing (it is there whatever the storage, which settings may change).
     """
+    if not serves_local_storage():  # files are in a bucket: MEDIA_URL is not theirs
+        raise Http404("No such file.")
     document_root = document_root or settings.MEDIA_ROOT
     file_path = _existing_file(document_root, path)
     owner = selectors.media_owner(_storage_name(file_path, document_root))
@@ -69,7 +68,7 @@ def media(request: HttpRequest, path: str, document_root: str | Path | None = No
     response = StreamingHttpResponse(
         _read(file_path, start, end - start + 1),
         status=206,
-        content_type=mimetypes.guess_type(file_path.name)[0] or "application/octet-stream",
+        content_type=files.content_type(file_path.name),
     )
     response.headers["Content-Length"] = str(end - start + 1)
     response.headers["Content-Range"] = f"bytes {start}-{end}/{size}"
@@ -122,16 +121,10 @@ def patterns() -> list[URLPattern]:
     """Routes for serving files from Django without DEBUG (`static()` covers DEBUG)."""
     if settings.DEBUG:
         return []
-    routes = [re_path(rf"^{_prefix(settings.STATIC_URL)}(?P<path>.*)$", static_file)]
-    if serves_local_storage():
-        routes.append(
-            re_path(
-                rf"^{_prefix(settings.MEDIA_URL)}(?P<path>.*)$",
-                media,
-                name="media",
-            )
-        )
-    return routes
+    return [
+        re_path(rf"^{_prefix(settings.STATIC_URL)}(?P<path>.*)$", static_file),
+        re_path(rf"^{_prefix(settings.MEDIA_URL)}(?P<path>.*)$", media, name="media"),
+    ]
 
 
 def _prefix(url: str) -> str:

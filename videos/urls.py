@@ -14,6 +14,7 @@ urlpatterns = [
     path("videos/<uuid:video_id>/edit/", views.edit, name="video-edit"),
     path("videos/<uuid:video_id>/visibility/", views.change_visibility, name="video-visibility"),
     path("videos/<uuid:video_id>/delete/", views.delete, name="video-delete"),
+    path("videos/<uuid:video_id>/hls/<path:path>", views.playlist, name="video-playlist"),
     path("videos/<str:video_id>/status.json", views.video_status, name="video-status"),
     path("favicon.ico", views.favicon),
 ]

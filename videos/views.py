@@ -29,16 +29,21 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.health import first_line
+from config.middleware import RETRY_AFTER_SECONDS
 from config.middleware import UNAVAILABLE as DATABASE_DOWN
 from message_store.errors import MessageStoreError
 from message_store.messages import new_id
-from videos import selectors, services, uploads
+from transcode import files
+from videos import playlists, selectors, services, uploads
 from videos.forms import DetailsForm, SignUpForm, UploadForm, VisibilityForm
 from videos.models import Video
 
 logger = logging.getLogger(__name__)
 
 UNAVAILABLE = "The catalog is unavailable right now. Please try again in a moment."
+STORAGE_UNAVAILABLE = (
+    "The video could not be stored right now; nothing was saved. Please try again in a moment."
+)
 
 
 class VideoGone(Exception):
@@ -112,6 +117,11 @@ def _upload(request: HttpRequest) -> HttpResponse:
             trace_id=new_id(),
             upload_key=form.cleaned_data["upload_key"],
         )
+    except files.StorageUnavailable as error:
+        logger.error("could not store an upload: %s", error)
+        response = _upload_page(request, form, STORAGE_UNAVAILABLE, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     except MessageStoreError:
         logger.exception("could not write the Catalog command")
         return _upload_page(request, form, UNAVAILABLE, status=503)
@@ -132,12 +142,12 @@ def video_page(*, managed: bool = False):
 
     def decorate(view):
         @functools.wraps(view)
-        def wrapper(request: HttpRequest, video_id: uuid.UUID) -> HttpResponse:
+        def wrapper(request: HttpRequest, video_id: uuid.UUID, **kwargs) -> HttpResponse:
             try:
                 found = (_managed_video if managed else _visible_video)(request, video_id)
             except VideoGone:
                 return render(request, "videos/deleted.html", status=410)
-            return view(request, found)
+            return view(request, found, **kwargs)
 
         return wrapper
 
@@ -159,6 +169,21 @@ def video(request: HttpRequest, found: Video) -> HttpResponse:
             "admin:message_store_message_trace", kwargs={"trace_id": found.trace_id}
         )
     return render(request, "videos/video.html", context)
+
+
+@require_GET
+@video_page()
+def playlist(request: HttpRequest, found: Video, path: str) -> HttpResponse:
+    """One of the video's HLS playlists, its URIs signed (see `videos.playlists`)."""
+    try:
+        body, max_age = playlists.signed_playlist(found, path)
+    except playlists.PlaylistError as error:
+        logger.warning("playlist %s of video %s not served: %s", path, found.id, error)
+        raise Http404("No such playlist.") from None
+    response = HttpResponse(body, content_type="application/vnd.apple.mpegurl; charset=utf-8")
+    # By this browser only: it holds signed URLs, and the video may become private.
+    response.headers["Cache-Control"] = f"private, max-age={max_age}"
+    return response
 
 
 @never_cache

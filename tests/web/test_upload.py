@@ -13,6 +13,7 @@ from tests.media_factory import make_not_a_video
 from tests.web.conftest import stored_files
 
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}"
+ORIGINAL = r"original-[0-9a-f]{8}"
 
 
 def video_file(content: bytes, name: str = "holiday.mp4", content_type: str = "video/mp4"):
@@ -50,16 +51,17 @@ def test_a_video_is_stored_and_cataloged(logged_in, user, store, media_root, vid
     [command] = commands(store)
     assert command.type == "Catalog"
     assert command.stream_name == f"catalog:command-{video_id}"
+    uri = command.data.pop("uri")
+    assert re.fullmatch(rf"uploads/{video_id}/{ORIGINAL}\.mp4", uri)
     assert command.data == {
         "videoId": video_id,
-        "uri": f"uploads/{video_id}/original.mp4",
         "title": "My holiday",
         "description": "",
         "visibility": "public",
     }
     assert uuid.UUID(command.metadata["traceId"])
     assert command.metadata["userId"] == str(user.pk)
-    stored = media_root / "uploads" / video_id / "original.mp4"
+    stored = media_root / uri
     assert stored_files(media_root) == [stored]
     assert stored.read_bytes() == video_bytes
     page = logged_in.get(response["Location"])
@@ -98,8 +100,8 @@ def test_hostile_file_names_are_never_used(logged_in, store, media_root, video_b
     assert response.status_code == 302
     [command] = commands(store)
     video_id = command.data["videoId"]
-    assert command.data["uri"] == f"uploads/{video_id}/original.mp4"
-    assert stored_files(media_root) == [media_root / "uploads" / video_id / "original.mp4"]
+    assert re.fullmatch(rf"uploads/{video_id}/{ORIGINAL}\.mp4", command.data["uri"])
+    assert stored_files(media_root) == [media_root / command.data["uri"]]
     assert "passwd" not in str(command.data)
     assert "<script>" not in str(command.data)
 
@@ -181,7 +183,7 @@ def test_a_generic_content_type_is_judged_by_the_content(logged_in, store, media
     response = logged_in.post("/upload/", {"title": "Generic", "file": upload})
 
     assert response.status_code == 302
-    assert commands(store)[0].data["uri"].endswith("/original.mkv")
+    assert re.search(rf"/{ORIGINAL}\.mkv$", commands(store)[0].data["uri"])
 
 
 def test_a_title_is_required(logged_in, store, media_root, video_bytes):
