@@ -273,7 +273,6 @@ class TranscriptCue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["video", "position"], name="cue_once_per_position")
         ]
-        indexes = [GinIndex(fields=["search_vector"], name="cue_search")]
 
     def __str__(self) -> str:
         return f"{self.video_id} @ {self.start:.1f}s"
