@@ -26,7 +26,14 @@ from django.utils import timezone
 from catalog import messages
 from message_store.contracts import MalformedMessageError
 from message_store.runtime import get_store
-from videos.models import SEARCH_CONFIG, TranscriptCue, Video, clock, seconds_param
+from videos.models import (
+    SEARCH_CONFIG,
+    SearchEntry,
+    TranscriptCue,
+    Video,
+    clock,
+    seconds_param,
+)
 
 PAGE_SIZE = 24
 SEARCH_PAGE_SIZE = 10
@@ -38,7 +45,7 @@ HIGHLIGHT_START, HIGHLIGHT_STOP = "\x02", "\x03"
 """Marks around matched words in headlines; the aggregator keeps them out of stored text, and
 the `highlighted` template filter turns them into <mark> after escaping the rest."""
 
-_LONG_COLUMNS = ("transcript", "segments", "description", "search_vector")
+_LONG_COLUMNS = ("transcript", "segments", "description")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
@@ -63,13 +70,13 @@ def owner_videos(user) -> QuerySet[Video]:
         Video.objects.filter(owner=user)
         .exclude(status=Video.Status.DELETED)
         .order_by("-created_at", "-id")
-        .defer("transcript", "segments", "search_vector")
+        .defer("transcript", "segments")
     )
 
 
 def find_video(video_id: uuid.UUID) -> Video | None:
     """The video's row, or a queued stand-in when only its command is stored, or None."""
-    video = Video.objects.select_related("owner").defer("search_vector").filter(pk=video_id).first()
+    video = Video.objects.select_related("owner").filter(pk=video_id).first()
     return video if video is not None else _queued_video(video_id)
 
 
@@ -197,11 +204,10 @@ _RESULT_FIELDS = ("id", "title", "owner_id", "poster_name", "duration_seconds", 
 """What a result shows of its video, in the model's field order (as `Model.from_db` takes it)."""
 _SEARCH_SQL = """
 WITH candidates AS MATERIALIZED (
-  SELECT v.id, v.created_at, ts_rank(v.search_vector, {query}) AS rank
-    FROM {videos} v
-   WHERE v.status = %(status)s AND v.visibility = %(visibility)s
-     AND v.search_vector @@ {query}
-   ORDER BY v.created_at DESC, v.id DESC
+  SELECT e.video_id AS id, e.created_at, ts_rank(e.search_vector, {query}) AS rank
+    FROM {entries} e
+   WHERE e.search_vector @@ {query}
+   ORDER BY e.created_at DESC, e.video_id DESC
    LIMIT %(candidates)s
 ), ranked AS (
   SELECT id, rank, created_at, count(*) OVER () AS matches,
@@ -218,11 +224,12 @@ SELECT {fields}, u.{username}, p.matches, p.page,
        CASE WHEN w.said AND m.moments IS NULL THEN
          ts_headline({config}, v.transcript, {query}, %(transcript_options)s) END
   FROM numbered p
-  JOIN {videos} v ON v.id = p.id
+  JOIN {entries} e ON e.video_id = p.id
+  JOIN {videos} v ON v.id = p.id AND v.status = %(status)s AND v.visibility = %(visibility)s
   LEFT JOIN {users} u ON u.{user_pk} = v.owner_id
   CROSS JOIN LATERAL (
-    SELECT ts_filter(v.search_vector, '{{b}}') @@ {query} AS described,
-           ts_filter(v.search_vector, '{{c}}') @@ {query} AS said
+    SELECT ts_filter(e.search_vector, '{{b}}') @@ {query} AS described,
+           ts_filter(e.search_vector, '{{c}}') @@ {query} AS said
   ) w
   LEFT JOIN LATERAL (
     SELECT json_agg(json_build_array(c.start, ts_headline({config}, c.text, {query},
@@ -239,11 +246,11 @@ SELECT {fields}, u.{username}, p.matches, p.page,
 """
 """The whole search in one statement, whatever the number of videos.
 
-1. candidates: the newest SEARCH_CANDIDATES public, ready matches, with their rank. A word
-   said in thousands of videos is ranked among its newest matches, which bounds the work
-   however large the catalog. The planner picks the search index (few matches) or a walk
-   down the newest-first index (many) by their real costs: the search vector is kept in the
-   row itself (migration 0005_perf), so what a scan reads is what the planner counts.
+1. candidates: the newest SEARCH_CANDIDATES matches among the listed videos' search entries,
+   with their rank. A word said in thousands of videos is ranked among its newest matches,
+   which bounds the work however large the catalog. The planner picks the search index (few
+   matches) or a walk down the newest-first index (many) by their real costs: an entry keeps
+   its vector in the row (`SearchEntry`), so what a scan reads is what the planner counts.
 2. ranked and numbered: best first, with the number of matches and the page (a page past
    the last gives the last).
 3. the page's videos only: their headlines, and up to MOMENTS_PER_VIDEO matching cues in the
@@ -263,6 +270,7 @@ def _search_sql() -> str:
         query="websearch_to_tsquery(%(config)s::regconfig, %(q)s)",
         config="%(config)s::regconfig",
         fields=", ".join(f"v.{quote(column)}" for column in _RESULT_FIELDS),
+        entries=quote(SearchEntry._meta.db_table),
         videos=quote(Video._meta.db_table),
         cues=quote(TranscriptCue._meta.db_table),
         users=quote(users.db_table),
