@@ -24,14 +24,35 @@ ALTER TABLE videos_searchentry ALTER COLUMN search_vector SET STORAGE MAIN;
 ALTER TABLE videos_searchentry ADD CONSTRAINT search_entry_video_fk
   FOREIGN KEY (video_id) REFERENCES videos_video (id) ON DELETE CASCADE;
 
-CREATE OR REPLACE FUNCTION videos_video_sync_search() RETURNS trigger AS $$
+CREATE OR REPLACE FUNCTION videos_search_vector(title text, description text, transcript text)
+RETURNS tsvector AS $$
+  SELECT setweight(to_tsvector('english', title), 'A')
+         || setweight(to_tsvector('english', description), 'B')
+         || setweight(to_tsvector('english', transcript), 'C');
+$$ LANGUAGE sql IMMUTABLE PARALLEL SAFE;
+
+-- Rows inserted by one statement (the rebuild's merge inserts thousands) get their entries in one
+-- statement too: a trigger per row would cost more than the rows themselves.
+CREATE OR REPLACE FUNCTION videos_video_index_inserted() RETURNS trigger AS $$
+BEGIN
+  INSERT INTO videos_searchentry (video_id, created_at, search_vector)
+  SELECT id, created_at, videos_search_vector(title, description, transcript)
+    FROM inserted
+   WHERE status = 'cataloged' AND visibility = 'public'
+  ON CONFLICT (video_id) DO UPDATE
+    SET created_at = EXCLUDED.created_at, search_vector = EXCLUDED.search_vector;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+
+-- An update changes the entry only when the video becomes listed or unlisted, or changes its
+-- words (the WHEN below): most updates (a step of the process) pass it by.
+CREATE OR REPLACE FUNCTION videos_video_index_updated() RETURNS trigger AS $$
 BEGIN
   IF NEW.status = 'cataloged' AND NEW.visibility = 'public' THEN
     INSERT INTO videos_searchentry (video_id, created_at, search_vector)
     VALUES (NEW.id, NEW.created_at,
-            setweight(to_tsvector('english', NEW.title), 'A')
-            || setweight(to_tsvector('english', NEW.description), 'B')
-            || setweight(to_tsvector('english', NEW.transcript), 'C'))
+            videos_search_vector(NEW.title, NEW.description, NEW.transcript))
     ON CONFLICT (video_id) DO UPDATE
       SET created_at = EXCLUDED.created_at, search_vector = EXCLUDED.search_vector;
   ELSE
@@ -43,8 +64,8 @@ $$ LANGUAGE plpgsql;
 
 DROP TRIGGER IF EXISTS videos_video_search_inserted ON videos_video;
 CREATE TRIGGER videos_video_search_inserted AFTER INSERT ON videos_video
-  FOR EACH ROW WHEN (NEW.status = 'cataloged' AND NEW.visibility = 'public')
-  EXECUTE FUNCTION videos_video_sync_search();
+  REFERENCING NEW TABLE AS inserted
+  FOR EACH STATEMENT EXECUTE FUNCTION videos_video_index_inserted();
 
 DROP TRIGGER IF EXISTS videos_video_search_updated ON videos_video;
 CREATE TRIGGER videos_video_search_updated
@@ -55,13 +76,10 @@ CREATE TRIGGER videos_video_search_updated
     AND (OLD.status, OLD.visibility, OLD.title, OLD.description, OLD.transcript, OLD.created_at)
         IS DISTINCT FROM
         (NEW.status, NEW.visibility, NEW.title, NEW.description, NEW.transcript, NEW.created_at))
-  EXECUTE FUNCTION videos_video_sync_search();
+  EXECUTE FUNCTION videos_video_index_updated();
 
 INSERT INTO videos_searchentry (video_id, created_at, search_vector)
-SELECT id, created_at,
-       setweight(to_tsvector('english', title), 'A')
-       || setweight(to_tsvector('english', description), 'B')
-       || setweight(to_tsvector('english', transcript), 'C')
+SELECT id, created_at, videos_search_vector(title, description, transcript)
   FROM videos_video
  WHERE status = 'cataloged' AND visibility = 'public';
 """
@@ -69,7 +87,9 @@ SELECT id, created_at,
 DROP_SEARCH_SQL = """
 DROP TRIGGER IF EXISTS videos_video_search_updated ON videos_video;
 DROP TRIGGER IF EXISTS videos_video_search_inserted ON videos_video;
-DROP FUNCTION IF EXISTS videos_video_sync_search();
+DROP FUNCTION IF EXISTS videos_video_index_updated();
+DROP FUNCTION IF EXISTS videos_video_index_inserted();
+DROP FUNCTION IF EXISTS videos_search_vector(text, text, text);
 ALTER TABLE videos_searchentry DROP CONSTRAINT IF EXISTS search_entry_video_fk;
 """
 
