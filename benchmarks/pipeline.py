@@ -340,22 +340,32 @@ def rebuild_figures(messages: int) -> None:
         with psycopg.connect(env["MESSAGE_STORE_CONNINFO"], autocommit=True) as conn:
             conn.execute(FILL_CATALOG, {"videos": videos})
             conn.execute("VACUUM ANALYZE message_store.messages")
-        started = time.perf_counter()
-        command = [sys.executable, "manage.py", "rebuild_videos", "--no-progress"]
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-        output = process.stdout.read()
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
+            meter = CpuMeter(conn, {})
+            before = meter.read()
+            started = time.perf_counter()
+            command = [sys.executable, "manage.py", "rebuild_videos", "--no-progress"]
+            process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+            )
+            output = process.stdout.read()
+            _, status, usage = os.wait4(process.pid, 0)
+            seconds = time.perf_counter() - started
+            database = meter.per(before, meter.read(), videos * 5).get("postgres")
         process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise RuntimeError(f"rebuild_videos failed ({process.returncode}): {output}")
     rate = videos * 5 / seconds
+    python = (usage.ru_utime + usage.ru_stime) * 1e6 / (videos * 5)
     print(
         f"\nrebuild of {videos * 5:,} messages ({videos:,} videos): {seconds:.2f} s with start-up, "
         f"{rate:,.0f} messages/s (target >= {TARGETS['rebuild messages/s']:,.0f}); "
         f"peak memory {usage.ru_maxrss / 1024:.0f} MB"
     )
     print(f"  {output.strip()}")
+    cpu = f"CPU per message: {python:.1f} us in the command (with its start-up)"
+    if database is not None:
+        cpu += f", {database * 1000:.1f} us in PostgreSQL"
+    print(f"  {cpu}")
     print(f"  before this design: {REBUILD_BEFORE}")
 
 
