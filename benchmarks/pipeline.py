@@ -38,6 +38,8 @@ from pathlib import Path
 
 import django
 
+from benchmarks.cpu import CpuMeter, load
+
 ROOT = Path(__file__).resolve().parent.parent
 COMPONENTS = ("catalog", "transcode", "transcribe", "videos")
 """Every consumer of the system runs, as in production: the aggregator's work is part of a hop."""
@@ -127,66 +129,10 @@ def pipeline_figures(
             before = meter.read()
             figures.bursts[size] = run_burst(conn, size)
             if size == max(bursts):
-                figures.cpu_per_video = meter.per_video(before, meter.read(), size)
+                figures.cpu_per_video = meter.per(before, meter.read(), size)
         if idle_seconds > 0:
             figures.idle = idle_queries_per_second(env, idle_seconds)
     return figures
-
-
-class CpuMeter:
-    """CPU seconds used by each consumer process and by the PostgreSQL server (its postmaster
-    and every backend, including those that exited), read from /proc: a server on another
-    machine is left out."""
-
-    def __init__(self, conn, pids: dict[str, int]) -> None:
-        self.pids = pids
-        backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]
-        stat = _proc_stat(backend)
-        self.postmaster = int(stat[1]) if stat else None
-
-    def read(self) -> dict[str, float]:
-        seconds = {name: _cpu_seconds(pid) for name, pid in self.pids.items()}
-        if self.postmaster is not None:
-            seconds["postgres"] = _cpu_seconds(self.postmaster, children=True) + sum(
-                _cpu_seconds(pid) for pid in _children(self.postmaster)
-            )
-        return seconds
-
-    @staticmethod
-    def per_video(before: dict[str, float], after: dict[str, float], videos: int):
-        return {name: (after[name] - before[name]) * 1000 / videos for name in after}
-
-
-def _proc_stat(pid: int) -> list[str] | None:
-    try:
-        with open(f"/proc/{pid}/stat") as file:
-            return file.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-
-
-def _cpu_seconds(pid: int, *, children: bool = False) -> float:
-    """utime + stime (and the reaped children's, for the postmaster)."""
-    stat = _proc_stat(pid)
-    if stat is None:
-        return 0.0
-    ticks = sum(int(value) for value in stat[11 : 15 if children else 13])
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def _children(parent: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            stat = _proc_stat(int(entry))
-            if stat is not None and int(stat[1]) == parent:
-                found.append(int(entry))
-    return found
-
-
-def load() -> str:
-    one, five, _ = os.getloadavg()
-    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) at the start"
 
 
 @contextmanager
@@ -394,22 +340,32 @@ def rebuild_figures(messages: int) -> None:
         with psycopg.connect(env["MESSAGE_STORE_CONNINFO"], autocommit=True) as conn:
             conn.execute(FILL_CATALOG, {"videos": videos})
             conn.execute("VACUUM ANALYZE message_store.messages")
-        started = time.perf_counter()
-        command = [sys.executable, "manage.py", "rebuild_videos", "--no-progress"]
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-        output = process.stdout.read()
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
+            meter = CpuMeter(conn, {})
+            before = meter.read()
+            started = time.perf_counter()
+            command = [sys.executable, "manage.py", "rebuild_videos", "--no-progress"]
+            process = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+            )
+            output = process.stdout.read()
+            _, status, usage = os.wait4(process.pid, 0)
+            seconds = time.perf_counter() - started
+            database = meter.per(before, meter.read(), videos * 5).get("postgres")
         process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise RuntimeError(f"rebuild_videos failed ({process.returncode}): {output}")
     rate = videos * 5 / seconds
+    python = (usage.ru_utime + usage.ru_stime) * 1e6 / (videos * 5)
     print(
         f"\nrebuild of {videos * 5:,} messages ({videos:,} videos): {seconds:.2f} s with start-up, "
         f"{rate:,.0f} messages/s (target >= {TARGETS['rebuild messages/s']:,.0f}); "
         f"peak memory {usage.ru_maxrss / 1024:.0f} MB"
     )
     print(f"  {output.strip()}")
+    cpu = f"CPU per message: {python:.1f} us in the command (with its start-up)"
+    if database is not None:
+        cpu += f", {database * 1000:.1f} us in PostgreSQL"
+    print(f"  {cpu}")
     print(f"  before this design: {REBUILD_BEFORE}")
 
 

@@ -39,10 +39,22 @@ from urllib.parse import quote
 
 import django
 
+from benchmarks.cpu import CpuMeter
+from benchmarks.cpu import load as load_average
+
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 FEW_VIDEOS = 10
 WORDS_PER_SECOND = 2.5
+SEARCH_TARGET_P50_MS = 20.0
+SEARCH_BEFORE = {
+    "search, common word": "p50 44-49 ms; 36.1 ms CPU per request (web 20.0, db 15.0); 5 queries",
+    "search, rare word": "p50 27-47 ms; 31.6 ms CPU per request (web 18.6, db 11.8); 5 queries",
+    "search, phrase": "p50 14-37 ms; 18.3 ms CPU per request (web 12.6, db 4.8); 5 queries",
+}
+"""The search before its one-statement design (vectors out of line in the video rows, planner
+settings switched off, five queries), which cannot be switched back on: p50 as measured on this
+machine at a moderate load, CPU per request from this benchmark, 2026-12-01."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +63,8 @@ class Load:
     errors: int
     seconds: float
     latencies_ms: list[float]
+    cpu_ms: dict[str, float]
+    """CPU milliseconds per request: the web server's, PostgreSQL's, the load generator's."""
 
     @property
     def per_second(self) -> float:
@@ -75,6 +89,7 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     django.setup()
 
+    started_under = load_average()
     speech = Speech(random.Random(8))
     with scratch_database() as env:
         sample = fill_videos(FEW_VIDEOS, speech)
@@ -96,12 +111,13 @@ def main() -> None:
             "rare": count_matches(words.rare),
             "phrase": count_matches(words.phrase),
         }
-        with gunicorn(env) as port:
+        with gunicorn(env) as (port, pid):
+            meter = CpuMeter(_psycopg_connection(), {"web": pid})
             loads = {
-                name: run_load(port, path, args.threads, args.requests, args.seconds)
+                name: run_load(port, path, args.threads, args.requests, args.seconds, meter)
                 for name, path in pages.items()
             }
-    write_table(args, pages, loads, few, many)
+    write_table(args, pages, loads, few, many, started_under)
     write_search_notes(words, matches)
 
 
@@ -269,8 +285,16 @@ def count_queries(path: str) -> int:
     return len(queries)
 
 
+def _psycopg_connection():
+    from django.db import connection
+
+    connection.ensure_connection()
+    return connection.connection
+
+
 @contextmanager
-def gunicorn(env: dict[str, str]) -> Iterator[int]:
+def gunicorn(env: dict[str, str]) -> Iterator[tuple[int, int]]:
+    """A gunicorn serving the site on a free loopback port: yields (port, its master's pid)."""
     port = _free_port()
     command = [
         sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"{HOST}:{port}",
@@ -279,7 +303,7 @@ def gunicorn(env: dict[str, str]) -> Iterator[int]:
     server = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
         _wait_until_serving(port, server)
-        yield port
+        yield port, server.pid
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -310,9 +334,12 @@ def _wait_until_serving(port: int, server: subprocess.Popen, timeout: float = 60
     raise RuntimeError("gunicorn did not start serving in time")
 
 
-def run_load(port: int, path: str, threads: int, max_requests: int, max_seconds: float) -> Load:
+def run_load(
+    port: int, path: str, threads: int, max_requests: int, max_seconds: float, meter: CpuMeter
+) -> Load:
     """GET `path` from `threads` keep-alive clients until `max_requests` or `max_seconds`."""
     _warm_up(port, path)
+    cpu_before, client_before = meter.read(), time.process_time()
     lock = threading.Lock()
     issued = 0
     errors = 0
@@ -353,7 +380,11 @@ def run_load(port: int, path: str, threads: int, max_requests: int, max_seconds:
         worker.start()
     for worker in workers:
         worker.join()
-    return Load(len(latencies), errors, time.monotonic() - began, latencies)
+    seconds = time.monotonic() - began
+    issued = max(issued, 1)
+    cpu = CpuMeter.per(cpu_before, meter.read(), issued)
+    cpu["client"] = (time.process_time() - client_before) * 1000 / issued
+    return Load(len(latencies), errors, seconds, latencies, cpu)
 
 
 def _warm_up(port: int, path: str, count: int = 20) -> None:
@@ -364,29 +395,42 @@ def _warm_up(port: int, path: str, count: int = 20) -> None:
     connection.close()
 
 
-def write_table(args, pages, loads, few, many) -> None:
+def write_table(args, pages, loads, few, many, started_under: str) -> None:
     out = sys.stdout.write
+    cores = os.cpu_count() or 1
     out(
         f"\nWeb benchmark: {args.videos:,} videos, gunicorn with 2 sync workers on loopback, "
         f"{args.threads} client threads, at most {args.requests} requests or "
-        f"{args.seconds:g} s per page\n\n"
+        f"{args.seconds:g} s per page; {cores} CPUs, {started_under}\n\n"
     )
     header = (
-        f"{'page':<20} {'path':<26} {'requests':>8} {'errors':>6} {'req/s':>8} "
-        f"{'p50 ms':>7} {'p95 ms':>7} {'queries':>8} {'queries':>8}\n"
+        f"{'page':<20} {'requests':>8} {'errors':>6} {'req/s':>6} {'p50 ms':>7} {'p95 ms':>7} "
+        f"{'CPU ms per request':^26} {'busy p50':>8} {'queries':>8} {'queries':>8}\n"
     )
     out(header)
-    out(f"{'':<20} {'':<26} {'':>8} {'':>6} {'':>8} {'':>7} {'':>7} "
-        f"{f'@{FEW_VIDEOS}':>8} {f'@{args.videos}':>8}\n")  # fmt: skip
+    out(f"{'':<20} {'':>8} {'':>6} {'':>6} {'':>7} {'':>7} {'web':>6} {'db':>6} {'client':>6} "
+        f"{'total':>6} {'ms':>8} {f'@{FEW_VIDEOS}':>8} {f'@{args.videos}':>8}\n")  # fmt: skip
     out("-" * (len(header) - 1) + "\n")
-    for name, path in pages.items():
+    for name in pages:
         load = loads[name]
-        shown = path if len(path) <= 26 else path[:23] + "..."
+        cpu = load.cpu_ms
+        total = cpu["web"] + cpu.get("postgres", 0.0) + cpu["client"]
         out(
-            f"{name:<20} {shown:<26} {load.requests:>8} {load.errors:>6} "
-            f"{load.per_second:>8.0f} {load.percentile(0.50):>7.1f} {load.percentile(0.95):>7.1f} "
-            f"{few[name]:>8} {many[name]:>8}\n"
+            f"{name:<20} {load.requests:>8} {load.errors:>6} {load.per_second:>6.0f} "
+            f"{load.percentile(0.50):>7.1f} {load.percentile(0.95):>7.1f} {cpu['web']:>6.1f} "
+            f"{cpu.get('postgres', float('nan')):>6.1f} {cpu['client']:>6.1f} {total:>6.1f} "
+            f"{args.threads * total / cores:>8.1f} {few[name]:>8} {many[name]:>8}\n"
         )
+    out(
+        "\nCPU ms per request: the gunicorn workers (web), PostgreSQL (db, when it runs on this\n"
+        "machine) and this load generator (client), from /proc, so less swayed by other load\n"
+        "than the wall-clock p50. busy p50: the p50 a CPU-bound run of these threads would\n"
+        f"give on this machine if nothing else ran ({args.threads} threads x total CPU / {cores} "
+        f"CPUs).\nSearch target: p50 <= {SEARCH_TARGET_P50_MS:g} ms. "
+        f"Before this design (measured with this benchmark, same machine):\n"
+    )
+    for name, before in SEARCH_BEFORE.items():
+        out(f"  {name:<20} {before}\n")
     mean = statistics.fmean(load.per_second for load in loads.values())
     constant = all(few[name] == many[name] for name in pages)
     verdict = "the same" if constant else "NOT the same"

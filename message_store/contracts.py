@@ -52,19 +52,26 @@ class MessageData:
                 f"{message.type} {message.id}: data is not an object (JSON {message.data_kind})"
             )
         data = message.data
+        shape = _shape(cls)
         values: dict[str, Any] = {}
-        for spec in _fields(cls):
+        for spec in shape.fields:
             if spec.key not in data:
                 if spec.optional:
                     continue
                 raise MalformedMessageError(
                     f"{message.type} {message.id}: data has no {spec.key!r}"
                 )
-            value = _checked(message, spec.key, data[spec.key], spec.allowed)
+            value = data[spec.key]
+            kind = type(value)
+            if kind in spec.kept:
+                if kind is int and spec.kept[int] is float:
+                    value = float(value)
+            else:  # the rare case (a subclass, a wrong type) takes the general path
+                value = _checked(message, spec.key, value, spec.allowed)
             if value == "" and spec.non_empty:
                 raise MalformedMessageError(f"{message.type} {message.id}: {spec.key!r} is empty")
             values[spec.name] = value
-        return cls(**values)
+        return shape.build(values)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,23 +83,83 @@ class _Field:
     optional: bool
     allowed: tuple[Any, ...]
     non_empty: bool
+    kept: dict[type, type | None]
+    """The exact JSON value types `_checked` accepts as they are, or turns into a float (an
+    integer where a float is expected): the common case, checked by one lookup."""
+
+
+@dataclasses.dataclass(frozen=True)
+class _Shape:
+    """A contract's fields, and how to build an instance from checked values."""
+
+    cls: type
+    fields: tuple[_Field, ...]
+    defaults: dict[str, Any]
+    factories: tuple[tuple[str, Any], ...]
+
+    def build(self, values: dict[str, Any]) -> Any:
+        """The instance, its fields set directly (a frozen dataclass's `__init__` sets each with
+        `object.__setattr__`, most of the cost of a parse): only for contracts without
+        `__post_init__`, which the checked values cannot miss."""
+        if self.defaults is None:
+            return self.cls(**values)
+        instance = object.__new__(self.cls)
+        state = instance.__dict__
+        state.update(self.defaults)
+        for name, factory in self.factories:
+            if name not in values:
+                state[name] = factory()
+        state.update(values)
+        return instance
+
+
+def _fields(cls: type) -> tuple[_Field, ...]:
+    return _shape(cls).fields
 
 
 @functools.cache
-def _fields(cls: type) -> tuple[_Field, ...]:
+def _shape(cls: type) -> _Shape:
     hints = typing.get_type_hints(cls)
-    return tuple(
+    fields = tuple(
         _Field(
             name=field.name,
             key=camel_case(field.name),
             optional=field.default is not dataclasses.MISSING
             or field.default_factory is not dataclasses.MISSING,
-            allowed=typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,),
+            allowed=allowed,
             non_empty=field.name.endswith(_NON_EMPTY_SUFFIXES) or field.name in _NON_EMPTY_NAMES,
+            kept=_kept(allowed),
         )
         for field in dataclasses.fields(cls)
         for hint in (hints[field.name],)
+        for allowed in (typing.get_args(hint) if isinstance(hint, types.UnionType) else (hint,),)
     )
+    if hasattr(cls, "__post_init__"):
+        return _Shape(cls, fields, None, ())
+    defaults = {
+        field.name: field.default
+        for field in dataclasses.fields(cls)
+        if field.default is not dataclasses.MISSING
+    }
+    factories = tuple(
+        (field.name, field.default_factory)
+        for field in dataclasses.fields(cls)
+        if field.default_factory is not dataclasses.MISSING
+    )
+    return _Shape(cls, fields, defaults, factories)
+
+
+def _kept(allowed: tuple[Any, ...]) -> dict[type, type | None]:
+    """For each exact type of a decoded JSON value, what `_checked` does with it when it is
+    allowed: keep it (None) or make it a float; in `allowed`'s order, as `_checked` tries."""
+    kept: dict[type, type | None] = {}
+    for kind in allowed:
+        if kind is float:
+            kept.setdefault(float, None)
+            kept.setdefault(int, float)
+        elif kind in (int, str, bool, dict, list, type(None)):
+            kept.setdefault(kind, None)
+    return kept
 
 
 def _checked(message: Message, key: str, value: Any, allowed: tuple[Any, ...]) -> Any:

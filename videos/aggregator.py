@@ -563,8 +563,12 @@ def _told(message: Message, values: dict[str, Any], keys: Mapping[str, str]) -> 
     }
 
 
+_VISIBILITIES = frozenset(Video.Visibility.values)
+"""Read once: `Visibility.values` builds its list at every call (a rebuild checks thousands)."""
+
+
 def _visibility(message: Message, value: str) -> str:
-    if value not in Video.Visibility.values:
+    if value not in _VISIBILITIES:
         raise MalformedMessageError(f"{message.type} {message.id}: bad visibility {value!r}")
     return value
 
@@ -660,8 +664,10 @@ def _integer(message: Message, item: dict, key: str) -> int:
     return value
 
 
+_LANGUAGE_LENGTH = Video._meta.get_field("language").max_length
+
+
 def _language(message: Message, value: str) -> str:
-    longest = Video._meta.get_field("language").max_length
-    if value and (len(value) > longest or not value.replace("-", "").isalnum()):
+    if value and (len(value) > _LANGUAGE_LENGTH or not value.replace("-", "").isalnum()):
         raise MalformedMessageError(f"{message.type} {message.id}: bad language {value!r}")
     return value

@@ -92,13 +92,6 @@ class Video(models.Model):
     trace_id = models.CharField(
         max_length=100, blank=True, help_text="the traceId of the upload's request"
     )
-    search_vector = models.GeneratedField(
-        expression=SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("description", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("transcript", weight="C", config=SEARCH_CONFIG),
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     step_at = models.DateTimeField(
@@ -119,7 +112,6 @@ class Video(models.Model):
                 name="video_listed_newest",
                 condition=models.Q(status="cataloged", visibility="public"),
             ),
-            GinIndex(fields=["search_vector"], name="video_search"),
         ]
 
     def __str__(self) -> str:
@@ -281,10 +273,42 @@ class TranscriptCue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["video", "position"], name="cue_once_per_position")
         ]
-        indexes = [GinIndex(fields=["search_vector"], name="cue_search")]
 
     def __str__(self) -> str:
         return f"{self.video_id} @ {self.start:.1f}s"
+
+
+class SearchEntry(models.Model):
+    """A listed (public, ready) video's search vector: its title (weight A), description (B) and
+    transcript (C), with the `SEARCH_CONFIG` configuration.
+
+    Derived data of `Video`, kept by the database: a trigger (migration 0005_perf) writes a
+    video's entry in the same statement that makes it listed or changes its words, and removes
+    it in the statement that unlists it (a deleted row takes its entry along), whichever code
+    writes the row. Its own narrow table, with the vector kept in the row rather than out of
+    line (storage MAIN), so that what a search reads is what the planner counts, and so that
+    the rows every other page reads stay small.
+    """
+
+    video = models.OneToOneField(
+        Video,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="search_entry",
+    )
+    created_at = models.DateTimeField(help_text="the video's, for the newest matches first")
+    search_vector = SearchVectorField()
+
+    class Meta:
+        verbose_name_plural = "search entries"
+        indexes = [
+            models.Index(fields=["-created_at", "-video"], name="search_entry_newest"),
+            GinIndex(fields=["search_vector"], name="search_entry_vector"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.video_id)
 
 
 class Tracking(models.Model):

@@ -23,6 +23,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import F
+from psycopg import postgres
 from psycopg.types.json import Jsonb
 
 from message_store.contracts import MalformedMessageError
@@ -138,13 +139,18 @@ def _message_count(horizon: int) -> int:
 
 @contextmanager
 def _staging_table() -> Iterator[None]:
-    """A temporary copy of the live table's shape, without its indexes (COPY fills it faster)."""
+    """A temporary copy of the live table's shape, without its indexes (COPY fills it faster).
+    Its owner is a bigint, as the aggregator's upserts take it: an owner id from a message that
+    is too large for the column finds no user in the merge, and fails nothing."""
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{quote(STAGING_TABLE)}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {quote(STAGING_TABLE)} (LIKE"
             f" {quote(Video._meta.db_table)} INCLUDING DEFAULTS)"
+        )
+        cursor.execute(
+            f"ALTER TABLE pg_temp.{quote(STAGING_TABLE)} ALTER COLUMN owner_id TYPE bigint"
         )
     try:
         yield
@@ -154,13 +160,26 @@ def _staging_table() -> Iterator[None]:
 
 
 def _copy(rows: Iterable[list[Any]]) -> None:
-    """COPY the rows into the staging table (JSON columns, renditions and cues, as JSON)."""
+    """COPY the rows into the staging table (JSON columns, renditions and cues, as JSON), in
+    PostgreSQL's binary format, typed by the staging table's own columns."""
     quote = connection.ops.quote_name
     columns = ", ".join(map(quote, aggregator.COLUMNS))
-    statement = f"COPY {quote(STAGING_TABLE)} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row([Jsonb(v) if isinstance(v, list | dict) else v for v in row])
+    statement = f"COPY {quote(STAGING_TABLE)} ({columns}) FROM STDIN (FORMAT BINARY)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT a.attname, a.atttypid FROM pg_attribute a"
+            " WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped",
+            [f"pg_temp.{quote(STAGING_TABLE)}"],
+        )
+        types = dict(cursor.fetchall())
+        jsonb = postgres.types["jsonb"].oid
+        json_columns = [i for i, c in enumerate(aggregator.COLUMNS) if types[c] == jsonb]
+        with cursor.cursor.copy(statement) as copy:
+            copy.set_types([types[column] for column in aggregator.COLUMNS])
+            for row in rows:
+                for index in json_columns:
+                    row[index] = Jsonb(row[index])
+                copy.write_row(row)
 
 
 def _reset_tracking(horizon: int) -> None:

@@ -7,6 +7,8 @@ Lists and search show only public, ready videos; an owner sees all of theirs on 
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 import re
 import uuid
@@ -15,30 +17,28 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
-from django.db import connection, transaction
-from django.db.models import Count, F, Q, QuerySet, Subquery, Window
-from django.db.models.functions import RowNumber
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from catalog import messages
 from message_store.contracts import MalformedMessageError
 from message_store.runtime import get_store
-from videos.models import SEARCH_CONFIG, TranscriptCue, Video, clock, seconds_param
+from videos.models import (
+    SEARCH_CONFIG,
+    SearchEntry,
+    TranscriptCue,
+    Video,
+    clock,
+    seconds_param,
+)
 
 PAGE_SIZE = 24
 SEARCH_PAGE_SIZE = 10
 SEARCH_CANDIDATES = 500
 """At most this many matches (the newest) are ranked and paged through."""
-PREFER_THE_SEARCH_INDEX = (
-    "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true)"
-)
-"""PostgreSQL's planner does not count the cost of reading each row's TOASTed search vector,
-so for a phrase or a fairly common word it may scan every row and read every vector (70 ms at
-10,000 videos) where the GIN index finds the few candidates in 1 ms; and it joins the ranked
-candidates by hashing the whole listed table (4 ms) rather than looking up a few hundred ids.
-Set for the search's own transaction only."""
 MOMENTS_PER_VIDEO = 3
 MAX_QUERY_LENGTH = 200
 HIGHLIGHT_START, HIGHLIGHT_STOP = "\x02", "\x03"
@@ -177,6 +177,11 @@ class SearchResult:
     description: str
     transcript: str
     moments: list[Moment] = field(default_factory=list)
+    owner_name: str = ""
+
+    @functools.cached_property
+    def url(self) -> str:
+        return self.video.get_absolute_url()
 
 
 @dataclass(frozen=True)
@@ -195,70 +200,141 @@ class SearchPage:
         return self.count >= SEARCH_CANDIDATES
 
 
+_RESULT_FIELDS = ("id", "title", "owner_id", "poster_name", "duration_seconds", "created_at")
+"""What a result shows of its video, in the model's field order (as `Model.from_db` takes it)."""
+_SEARCH_SQL = """
+WITH candidates AS MATERIALIZED (
+  SELECT e.video_id AS id, e.created_at, ts_rank(e.search_vector, {query}) AS rank
+    FROM {entries} e
+   WHERE e.search_vector @@ {query}
+   ORDER BY e.created_at DESC, e.video_id DESC
+   LIMIT %(candidates)s
+), ranked AS (
+  SELECT id, rank, created_at, count(*) OVER () AS matches,
+         row_number() OVER (ORDER BY rank DESC, created_at DESC, id DESC) AS n
+    FROM candidates
+), numbered AS (
+  SELECT *, least(%(page)s, ceil(matches / %(per_page)s::numeric))::int AS page FROM ranked
+)
+SELECT {fields}, u.{username}, p.matches, p.page,
+       ts_headline({config}, v.title, {query}, %(title_options)s),
+       CASE WHEN w.described THEN
+         ts_headline({config}, v.description, {query}, %(description_options)s) END,
+       m.moments,
+       CASE WHEN w.said AND m.moments IS NULL THEN
+         ts_headline({config}, v.transcript, {query}, %(transcript_options)s) END
+  FROM numbered p
+  JOIN {entries} e ON e.video_id = p.id
+  JOIN {videos} v ON v.id = p.id AND v.status = %(status)s AND v.visibility = %(visibility)s
+  LEFT JOIN {users} u ON u.{user_pk} = v.owner_id
+  CROSS JOIN LATERAL (
+    SELECT ts_filter(e.search_vector, '{{b}}') @@ {query} AS described,
+           ts_filter(e.search_vector, '{{c}}') @@ {query} AS said
+  ) w
+  LEFT JOIN LATERAL (
+    SELECT json_agg(json_build_array(c.start, ts_headline({config}, c.text, {query},
+                                                         %(cue_options)s))
+                    ORDER BY c.start, c.position) AS moments
+      FROM (SELECT c.start, c.position, c.text
+              FROM {cues} c
+             WHERE w.said AND c.video_id = v.id AND c.search_vector @@ {query}
+             ORDER BY c.start, c.position
+             LIMIT %(moments)s) c
+  ) m ON true
+ WHERE p.n > (p.page - 1) * %(per_page)s AND p.n <= p.page * %(per_page)s
+ ORDER BY p.n
+"""
+"""The whole search in one statement, whatever the number of videos.
+
+1. candidates: the newest SEARCH_CANDIDATES matches among the listed videos' search entries,
+   with their rank. A word said in thousands of videos is ranked among its newest matches,
+   which bounds the work however large the catalog. The planner picks the search index (few
+   matches) or a walk down the newest-first index (many) by their real costs: an entry keeps
+   its vector in the row (`SearchEntry`), so what a scan reads is what the planner counts.
+2. ranked and numbered: best first, with the number of matches and the page (a page past
+   the last gives the last).
+3. the page's videos only: their headlines, and up to MOMENTS_PER_VIDEO matching cues in the
+   order they are said (found among the video's own cues, never among every matching cue).
+   The description's and the transcript's headlines, which read the whole text, are made
+   only where the query matches that part (the vector's weight B, C), and the transcript's
+   only for a video none of whose cues match (words said across two cues, or no timed
+   cues), since the page shows the moments when there are any.
+"""
+
+
+@functools.cache
+def _search_sql() -> str:
+    quote = connection.ops.quote_name
+    users = get_user_model()._meta
+    return _SEARCH_SQL.format(
+        query="websearch_to_tsquery(%(config)s::regconfig, %(q)s)",
+        config="%(config)s::regconfig",
+        fields=", ".join(f"v.{quote(column)}" for column in _RESULT_FIELDS),
+        entries=quote(SearchEntry._meta.db_table),
+        videos=quote(Video._meta.db_table),
+        cues=quote(TranscriptCue._meta.db_table),
+        users=quote(users.db_table),
+        user_pk=quote(users.pk.column),
+        username=quote(users.get_field(get_user_model().USERNAME_FIELD).column),
+    )
+
+
+def _headline_options(**options: object) -> str:
+    """ts_headline's options, with the marks around matched words."""
+    options = {"StartSel": HIGHLIGHT_START, "StopSel": HIGHLIGHT_STOP, **options}
+    return ", ".join(f"{name}='{value}'" for name, value in options.items())
+
+
+_SEARCH_PARAMETERS = {
+    "config": SEARCH_CONFIG,
+    "status": Video.Status.CATALOGED,
+    "visibility": Video.Visibility.PUBLIC,
+    "candidates": SEARCH_CANDIDATES,
+    "per_page": SEARCH_PAGE_SIZE,
+    "moments": MOMENTS_PER_VIDEO,
+    "title_options": _headline_options(HighlightAll="true"),
+    "cue_options": _headline_options(HighlightAll="true"),
+    "description_options": _headline_options(MaxWords=35, MinWords=15, MaxFragments=2),
+    "transcript_options": _headline_options(MaxWords=30, MinWords=12, MaxFragments=2),
+}
+
+
 def search(text: str | None, page_number: str | int | None = None) -> SearchPage:
     """Public, ready videos matching `text` (web search syntax: words, "a phrase", -not, or),
     best first, with highlighted headlines and the moments of the transcript that match.
 
-    Any input is valid: an empty or malformed query finds nothing. Three queries, whatever the
-    number of videos: the planner settings below, the page (with the number of matches and the
-    headlines), its moments.
-    Ranking reads each candidate's whole search vector, so a word said in thousands of videos
-    is ranked among its newest SEARCH_CANDIDATES matches, which keeps a search fast however
-    large the catalog.
+    Any input is valid: an empty or malformed query finds nothing. One query (`_SEARCH_SQL`),
+    whatever the number of videos.
     """
     cleaned = clean_query(text)
     if not cleaned:
         return SearchPage(query="", page=None, results=[])
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(PREFER_THE_SEARCH_INDEX)
-        return _search(cleaned, page_number)
-
-
-def _search(cleaned: str, page_number: str | int | None) -> SearchPage:
-    query = SearchQuery(cleaned, search_type="websearch", config=SEARCH_CONFIG)
-    candidates = (
-        listed_videos()
-        .filter(search_vector=query)
-        .order_by("-created_at", "-id")
-        .values("id")[:SEARCH_CANDIDATES]
-    )
-    ranked = (
-        listed_videos()
-        .filter(id__in=Subquery(candidates))
-        .annotate(
-            rank=SearchRank(F("search_vector"), query),
-            matches=Window(Count("*")),
-            title_headline=_headline("title", query, highlight_all=True),
-            description_headline=_headline(
-                "description", query, max_words=35, min_words=15, max_fragments=2
-            ),
-            transcript_headline=_headline(
-                "transcript", query, max_words=30, min_words=12, max_fragments=2
-            ),
-        )
-        .order_by("-rank", "-created_at", "-id")
-    )
-    number = _page_number(page_number)
-    videos = _page_of(ranked, number)
-    if not videos and number > 1:  # past the last page: show the last one
-        number = max(1, math.ceil(ranked.count() / SEARCH_PAGE_SIZE))
-        videos = _page_of(ranked, number)
+    parameters = {**_SEARCH_PARAMETERS, "q": cleaned, "page": _page_number(page_number)}
+    with connection.cursor() as cursor:
+        cursor.execute(_search_sql(), parameters)
+        rows = cursor.fetchall()
+    results = [_result(row) for row in rows]
     paginator = Paginator([], SEARCH_PAGE_SIZE)
-    paginator.count = videos[0].matches if videos else 0
-    page = Page(videos, number, paginator)
-    moments = _moments(videos, query)
-    results = [
-        SearchResult(
-            video=video,
-            title=video.title_headline,
-            description=_if_marked(video.description_headline),
-            transcript=_if_marked(video.transcript_headline),
-            moments=moments.get(video.id, []),
-        )
-        for video in videos
-    ]
-    return SearchPage(query=cleaned, page=page, results=results)
+    paginator.count = rows[0][len(_RESULT_FIELDS) + 1] if rows else 0
+    number = rows[0][len(_RESULT_FIELDS) + 2] if rows else 1
+    return SearchPage(query=cleaned, page=Page(results, number, paginator), results=results)
+
+
+def _result(row: tuple) -> SearchResult:
+    fields = len(_RESULT_FIELDS)
+    video = Video.from_db(connection.alias, _RESULT_FIELDS, row[:fields])
+    video.status, video.visibility = Video.Status.CATALOGED, Video.Visibility.PUBLIC
+    owner_name, _, _, title, description, moments, transcript = row[fields:]
+    if isinstance(moments, str):
+        moments = json.loads(moments)
+    return SearchResult(
+        video=video,
+        title=title,
+        description=_if_marked(description),
+        transcript=_if_marked(transcript),
+        moments=[Moment(start, headline) for start, headline in moments or ()],
+        owner_name=owner_name or "",
+    )
 
 
 def _page_number(value: str | int | None) -> int:
@@ -269,51 +345,12 @@ def _page_number(value: str | int | None) -> int:
     return min(max(number, 1), math.ceil(SEARCH_CANDIDATES / SEARCH_PAGE_SIZE))
 
 
-def _page_of(ranked: QuerySet[Video], number: int) -> list[Video]:
-    return list(ranked[(number - 1) * SEARCH_PAGE_SIZE : number * SEARCH_PAGE_SIZE])
-
-
 def clean_query(text: str | None) -> str:
     if not isinstance(text, str):
         return ""
     return " ".join(_CONTROL.sub(" ", text).split())[:MAX_QUERY_LENGTH]
 
 
-def _headline(column: str, query: SearchQuery, **options: Any) -> SearchHeadline:
-    return SearchHeadline(
-        column,
-        query,
-        config=SEARCH_CONFIG,
-        start_sel=HIGHLIGHT_START,
-        stop_sel=HIGHLIGHT_STOP,
-        **options,
-    )
-
-
 def _if_marked(headline: str | None) -> str:
     """A headline only when the query matched in it (otherwise it is just the first words)."""
     return headline if headline and HIGHLIGHT_START in headline else ""
-
-
-def _moments(videos: list[Video], query: SearchQuery) -> dict[uuid.UUID, list[Moment]]:
-    """Up to MOMENTS_PER_VIDEO matching cues per video, in the order they are spoken; only
-    those are highlighted (a common word matches many cues)."""
-    first_matches = (
-        TranscriptCue.objects.filter(video_id__in=[v.id for v in videos], search_vector=query)
-        .order_by()
-        .annotate(
-            nth=Window(RowNumber(), partition_by=[F("video_id")], order_by=[F("start").asc()])
-        )
-        .filter(nth__lte=MOMENTS_PER_VIDEO)
-        .values("pk")
-    )
-    cues = (
-        TranscriptCue.objects.filter(pk__in=Subquery(first_matches))
-        .annotate(headline=_headline("text", query, highlight_all=True))
-        .order_by("video_id", "start")
-        .values("video_id", "start", "headline")
-    )
-    found: dict[uuid.UUID, list[Moment]] = {}
-    for cue in cues:
-        found.setdefault(cue["video_id"], []).append(Moment(cue["start"], cue["headline"]))
-    return found

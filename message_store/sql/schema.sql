@@ -112,7 +112,10 @@ DROP FUNCTION IF EXISTS message_store.advertise_write();
 DROP FUNCTION IF EXISTS message_store.notify_commit(varchar);
 
 -- One function body, no nested calls: a write is the hot path, and each nested PL/pgSQL or
--- SQL function call costs a few microseconds of a write's ~60.
+-- SQL function call costs a few microseconds of a write's ~60. For the same reason every call
+-- whose result is not needed is an assignment (`_done := f()::text`), which PL/pgSQL evaluates
+-- as a simple expression, rather than a PERFORM, which runs a query through the executor; and
+-- the category is worked out only when a notification needs it.
 --
 -- 1. Lock the stream (as acquire_lock does) until commit: positions stay gapless and the
 --    expected version check is exact.
@@ -142,13 +145,12 @@ CREATE OR REPLACE FUNCTION message_store.write_message(
 RETURNS bigint AS $$
 DECLARE
   _stream_version bigint;
-  _next_position bigint;
   _drawn bigint;
   _transaction text;
   _notify text;
-  _category varchar := split_part(write_message.stream_name, '-', 1);
+  _done text;
 BEGIN
-  PERFORM pg_advisory_xact_lock(message_store.hash_64(write_message.stream_name));
+  _done := pg_advisory_xact_lock(message_store.hash_64(write_message.stream_name))::text;
 
   SELECT coalesce(max(m.position), -1)
     INTO _stream_version
@@ -164,25 +166,23 @@ BEGIN
       _stream_version;
   END IF;
 
-  _next_position := _stream_version + 1;
-
   _transaction := pg_current_xact_id()::text;
   IF current_setting('message_store.advertised', true) IS DISTINCT FROM _transaction THEN
     _drawn := coalesce(
       pg_sequence_last_value('message_store.messages_global_position_seq'::regclass), 0);
-    PERFORM pg_advisory_xact_lock_shared(
+    _done := pg_advisory_xact_lock_shared(
       ((19795::bigint << 16) | (_drawn >> 32))::int4,
       ((_drawn & 4294967295) - CASE WHEN (_drawn & 4294967295) >= 2147483648
                                     THEN 4294967296 ELSE 0 END)::int4
-    );
-    PERFORM set_config('message_store.advertised', _transaction, true);
+    )::text;
+    _done := set_config('message_store.advertised', _transaction, true);
   END IF;
 
   INSERT INTO message_store.messages (id, stream_name, position, type, data, metadata)
   VALUES (
     uuid(write_message.id),
     write_message.stream_name,
-    _next_position,
+    _stream_version + 1,
     write_message.type,
     write_message.data,
     write_message.metadata
@@ -191,11 +191,13 @@ BEGIN
   _notify := coalesce(current_setting('message_store.notify', true), '');
   IF _notify = 'every' OR (
        _notify <> 'off'
-       AND pg_try_advisory_xact_lock((20052::bigint << 16)::int4, hashtext(_category))) THEN
-    PERFORM pg_notify('message_store', _category);
+       AND pg_try_advisory_xact_lock(
+             (20052::bigint << 16)::int4, hashtext(split_part(write_message.stream_name, '-', 1))))
+  THEN
+    _done := pg_notify('message_store', split_part(write_message.stream_name, '-', 1))::text;
   END IF;
 
-  RETURN _next_position;
+  RETURN _stream_version + 1;
 END;
 $$ LANGUAGE plpgsql VOLATILE;
 

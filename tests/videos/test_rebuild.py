@@ -135,3 +135,12 @@ def test_rebuild_moves_the_aggregators_tracking_rows_to_what_it_read(store):
         "videos-aggregator+1of2": horizon,
         "videos-aggregator-commands": 99,  # ahead of the rebuild: left where it is
     }
+
+
+def test_an_owner_id_too_large_for_the_column_finds_no_owner_and_fails_nothing(store):
+    command = controls.catalog(metadata={"traceId": controls.TRACE_ID, "userId": str(2**40)})
+    store.write(controls.as_new(command))
+
+    rebuild_videos(store=store)
+
+    assert snapshot(controls.VIDEO_ID)["owner_id"] is None

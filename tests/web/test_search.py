@@ -140,7 +140,28 @@ def test_queries_do_not_grow_with_the_catalog(client):
     with CaptureQueriesContext(connection) as many:
         client.get("/search/", {"q": "plants"})
 
-    assert len(many) == len(few) <= 7  # with the transaction around the planner setting
+    assert len(many) == len(few) == 1
+
+
+def test_a_match_in_the_title_alone_shows_no_piece_of_transcript_or_description(client):
+    plants_video(title="Plants indoors", description="A short film.")
+
+    [result] = client.get("/search/", {"q": "indoors"}).context["search"].results
+
+    assert result.title == "Plants \x02indoors\x03"
+    assert (result.description, result.transcript, result.moments) == ("", "", [])
+
+
+def test_past_the_last_page_the_last_page_is_shown_in_the_same_single_query(client):
+    for number in range(SEARCH_PAGE_SIZE + 1):
+        make_video(title=f"Plants {number}")
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/search/", {"q": "plants", "page": 7})
+
+    assert len(queries) == 1
+    assert response.context["search"].page.number == 2
+    assert response.context["search"].count == SEARCH_PAGE_SIZE + 1
 
 
 def test_every_page_has_a_search_box(client):
