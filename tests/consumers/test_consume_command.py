@@ -41,8 +41,9 @@ def test_help_describes_the_options(store_env: dict[str, str]) -> None:
 @pytest.mark.parametrize(
     ("flags", "reason"),
     [
-        (["--group-member", "0"], "group member and group size go together"),
-        (["--group-size", "2"], "group member and group size go together"),
+        (["--group-member", "0"], "a group member needs a group size"),
+        (["--group-size", "0"], "the group size must be at least 1"),
+        (["--group-size", "2", "--until-idle"], "--until-idle needs a fixed slot"),
         (["--group-member", "2", "--group-size", "2"], "less than the group size"),
         (["--group-member", "-1", "--group-size", "2"], "at least 0"),
         (["--group-member", "0", "--group-size", "0"], "less than the group size"),
