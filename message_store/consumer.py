@@ -361,18 +361,16 @@ class Consumer:
     def _drop_slots(self) -> None:
         """Stop running lost slots (storing nothing: another process may hold them now), and
         give back those the group asked back, once their positions are stored."""
+        lost = [state.subscriber_id for state in self._states if state.slot.lost]
+        if lost:
+            logger.warning("lost the slot(s) of %s with the lease", ", ".join(lost))
         for slot in list(dict.fromkeys(state.slot for state in self._states)):
             if not (slot.lost or slot.releasing):
                 continue
-            states = [state for state in self._states if state.slot is slot]
-            if slot.lost:
-                logger.warning(
-                    "lost the slot of %s: stopped handling it",
-                    ", ".join(state.subscriber_id for state in states),
-                )
-            else:
-                for state in states:
-                    self._save_position(state)
+            if not slot.lost:
+                for state in self._states:
+                    if state.slot is slot:
+                        self._save_position(state)
             self._states = [state for state in self._states if state.slot is not slot]
             self.slots.give_back(slot)
 

@@ -31,11 +31,11 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from django.db.models import Count
 from prometheus_client import Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
+from message_store import parking
 from message_store.errors import first_line
 from message_store.positions import Lag
 
@@ -136,7 +136,7 @@ class ConsumerCollector(Collector):
                 )
                 for subscription, subscriber_id, slot, reached in running
             }
-            parked = _parked_counts(list(lags))
+            parked = parking.waiting_counts(list(lags))
         except Exception as error:  # any database failure: say so with consumer_database_up
             logger.debug("metrics: the database did not answer: %s", first_line(error))
             yield _gauge("consumer_database_up", "The scrape's queries answered.", component, 0)
@@ -151,18 +151,6 @@ class ConsumerCollector(Collector):
             parked_now.add_metric(labels, parked.get(subscriber_id, 0))
         yield from (lag_messages, lag_seconds, parked_now)
         yield _gauge("consumer_database_up", "The scrape's queries answered.", component, 1)
-
-
-def _parked_counts(subscriber_ids: list[str]) -> dict[str, int]:
-    from message_store.models import ParkedMessage
-
-    waiting = (ParkedMessage.Status.PARKED, ParkedMessage.Status.REPLAY_REQUESTED)
-    rows = (
-        ParkedMessage.objects.filter(subscriber_id__in=subscriber_ids, status__in=waiting)
-        .values("subscriber_id")
-        .annotate(count=Count("pk"))
-    )
-    return {row["subscriber_id"]: row["count"] for row in rows}
 
 
 def _family(name: str, documentation: str) -> GaugeMetricFamily:

@@ -44,7 +44,7 @@ NOTIFY = "SELECT pg_notify(%s, %s)"
 ERASE_STREAM = "SELECT message_store.erase_stream(%s, %s::varchar[])"
 
 
-# The admin's window on the store: each subscriber's last stored position, and how far behind.
+# The admin's window on the store: every `Read` position stored, and how many messages follow it.
 SUBSCRIBER_POSITIONS_SQL = """
 WITH latest AS (
   SELECT DISTINCT ON (stream_name) stream_name, data, time
@@ -65,11 +65,6 @@ SELECT p.subscriber_id, p.position, p.time,
            AND message_store.category(m.stream_name) <> %(category)s) AS lag
 FROM positions p
 ORDER BY p.subscriber_id
-"""
-
-CATEGORY_LAG_SQL = """
-SELECT count(*) FROM message_store.messages
-WHERE message_store.category(stream_name) = %s AND global_position > %s
 """
 
 
