@@ -441,6 +441,9 @@ class Consumer:
         for state in self._states:
             if state.read_at > now:
                 continue
+            if not state.slot.active:  # not yet (a claim's grace), or on its way out
+                state.read_at = max(now + FOLLOW_UP_DELAY, state.slot.valid_from)
+                continue
             found = 0
             while state.slot.active:
                 self._touch()

@@ -74,6 +74,12 @@ class Keeper(threading.Thread):
         if leases is not None:
             leases.wake_keeper = self.wake
 
+    @property
+    def session_pid(self) -> int | None:
+        """The server process of the keeper's session (the one holding its slot locks)."""
+        session = self._session
+        return None if session is None or session.closed else session.info.backend_pid
+
     def wake(self) -> None:
         """Run a tick now (a slot was given back, or the keeper is to stop)."""
         with contextlib.suppress(BlockingIOError, OSError):

@@ -19,7 +19,9 @@ cut connection, a terminated backend) every slot is lost at once: its `cancel` e
 the consumer stops handling its messages before anyone else can claim it (a restarting server
 accepts nobody yet; a cut connection is released by the server only after its keepalives fail,
 later than the keeper notices). A slot whose renewal is late counts as inactive meanwhile, so the
-consumer pauses it even if the keeper thread is stuck.
+consumer pauses it even if the keeper thread is stuck. And a newly claimed slot waits
+`CLAIM_GRACE_SECONDS` before its first message: time for a member that just lost it with its
+session (it notices in milliseconds, by its socket) to have stopped.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ LEASE_SECONDS = 4.0
 less than the server takes to drop a silent connection (see `message_store.keeper`)."""
 SLOT_TAG = 0x4347
 """Upper 16 bits of the first key of every slot lock ('CG'): apart from the store's own tags."""
+CLAIM_GRACE_SECONDS = 0.5
 PRESENT = 0xFFFF
 """The slot number of the shared lock every member of a group holds."""
 
@@ -62,6 +65,7 @@ class Slot:
     releasing: bool = False
     """To be given back at the next message boundary (the group rebalances)."""
     valid_until: float = math.inf
+    valid_from: float = 0.0
 
     @property
     def suffix(self) -> str:
@@ -70,8 +74,11 @@ class Slot:
     @property
     def active(self) -> bool:
         """Its messages may be handled now."""
+        now = time.monotonic()
         return (
-            not self.cancel.is_set() and not self.releasing and time.monotonic() < self.valid_until
+            not self.cancel.is_set()
+            and not self.releasing
+            and self.valid_from <= now < self.valid_until
         )
 
     @property
@@ -151,6 +158,14 @@ def group_key(group: str, size: int) -> int:
     return zlib.crc32(f"{group}/{size}".encode()) & 0x7FFFFFFF
 
 
+def holders(connection: psycopg.Connection, group: str, size: int) -> dict[int, int]:
+    """Which session (server process id) holds each claimed slot of a group."""
+    rows = connection.execute(
+        queries.GROUP_LOCKS, {"tag": SLOT_TAG, "key": group_key(group, size)}
+    ).fetchall()
+    return {slot: pid for slot, pid, _ in rows if slot != PRESENT}
+
+
 class LeasedSlots:
     """Slots of a healing group, claimed and given back through session advisory locks.
 
@@ -210,7 +225,7 @@ class LeasedSlots:
         slots so that this member holds its share. Run in the caller's transaction."""
         valid_until = time.monotonic() + LEASE_SECONDS
         rows = connection.execute(
-            queries.GROUP_LOCKS, {"tag": SLOT_TAG, "key": self.key, "present": PRESENT}
+            queries.GROUP_LOCKS, {"tag": SLOT_TAG, "key": self.key}
         ).fetchall()
         me = connection.info.backend_pid
         members = sorted((started, pid) for slot, pid, started in rows if slot == PRESENT)
@@ -271,8 +286,9 @@ class LeasedSlots:
         if not claimed:
             return
         with self._lock:
+            valid_from = time.monotonic() + CLAIM_GRACE_SECONDS
             for member in claimed:
-                slot = Slot(member, self.size, valid_until=valid_until)
+                slot = Slot(member, self.size, valid_until=valid_until, valid_from=valid_from)
                 self._held[member] = slot
                 self._granted.append(slot)
         SLOT_CHANGES.labels(self.group, "claimed").inc(len(claimed))

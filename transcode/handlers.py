@@ -1,9 +1,14 @@
-"""Handles `Transcode`: runs the job once and records its outcome as an event."""
+"""Handles `Transcode`: runs the job once and records its outcome as an event.
+
+The job stops when the consumer gives the message up (SIGTERM, a lost slot): `JobCancelled`
+then leaves the message to be delivered again, with nothing stored.
+"""
 
 from __future__ import annotations
 
 import logging
 
+from message_store.cancellation import cancel_event
 from message_store.handling import require_stream_id, run_once
 from message_store.messages import Message
 from message_store.store import MessageStore
@@ -24,7 +29,7 @@ def handle_transcode(message: Message, *, store: MessageStore) -> None:
 def _run(command: Transcode) -> Transcoded | TranscodeFailed:
     """The job itself: a bad input is an outcome (`TranscodeFailed`), not an exception."""
     try:
-        output = backend.transcode(command.transcode_id, command.uri)
+        output = backend.transcode(command.transcode_id, command.uri, cancel=cancel_event())
     except MediaError as error:
         logger.warning("transcode %s failed: %s", command.transcode_id, error)
         return TranscodeFailed(

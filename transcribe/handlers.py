@@ -1,13 +1,16 @@
 """Handles `Transcribe`: recognises the speech once and records the outcome as an event.
 
 A video without an audio track, or whose sound has no speech, is transcribed as empty; a file
-that cannot be decoded becomes `TranscribeFailed`, never an endless retry.
+that cannot be decoded becomes `TranscribeFailed`, never an endless retry. The job stops when
+the consumer gives the message up (SIGTERM, a lost slot): `JobCancelled` then leaves the message
+to be delivered again.
 """
 
 from __future__ import annotations
 
 import logging
 
+from message_store.cancellation import cancel_event
 from message_store.handling import require_stream_id, run_once
 from message_store.messages import Message
 from message_store.store import MessageStore
@@ -30,7 +33,7 @@ def handle_transcribe(message: Message, *, store: MessageStore) -> None:
 def _run(command: Transcribe) -> Transcribed | TranscribeFailed:
     """The job itself: a bad input is an outcome (`TranscribeFailed`), not an exception."""
     try:
-        output = backend.transcribe(command.transcribe_id, command.uri)
+        output = backend.transcribe(command.transcribe_id, command.uri, cancel=cancel_event())
     except MediaError as error:
         logger.warning("transcribe %s failed: %s", command.transcribe_id, error)
         return TranscribeFailed(
