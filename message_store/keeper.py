@@ -133,7 +133,11 @@ class Keeper(threading.Thread):
             session.close()
             raise
         if self._lost_since is not None:
-            logger.info("keeper session back after %.1f s", time.monotonic() - self._lost_since)
+            logger.log(
+                logging.DEBUG if self._leases is None else logging.INFO,
+                "keeper session back after %.1f s",
+                time.monotonic() - self._lost_since,
+            )
             self._lost_since = None
         return session
 

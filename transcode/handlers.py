@@ -13,7 +13,7 @@ from message_store.handling import require_stream_id, run_once
 from message_store.messages import Message
 from message_store.store import MessageStore
 from transcode import backend
-from transcode.ffmpeg import MediaError
+from transcode.ffmpeg import JobCancelled, MediaError
 from transcode.messages import Transcode, Transcoded, TranscodeFailed, entity_stream
 from transcode.projection import projection
 
@@ -27,10 +27,15 @@ def handle_transcode(message: Message, *, store: MessageStore) -> None:
 
 
 def _run(command: Transcode) -> Transcoded | TranscodeFailed:
-    """The job itself: a bad input is an outcome (`TranscodeFailed`), not an exception."""
+    """The job itself: a bad input is an outcome (`TranscodeFailed`), not an exception. A
+    failure while the job is being cancelled is not the file's fault: a signal to the whole
+    process group (Ctrl-C under honcho, systemd's stop) reaches ffmpeg too."""
+    cancel = cancel_event()
     try:
-        output = backend.transcode(command.transcode_id, command.uri, cancel=cancel_event())
+        output = backend.transcode(command.transcode_id, command.uri, cancel=cancel)
     except MediaError as error:
+        if cancel.is_set():
+            raise JobCancelled(f"cancelled ({error})") from error
         logger.warning("transcode %s failed: %s", command.transcode_id, error)
         return TranscodeFailed(
             transcode_id=command.transcode_id, uri=command.uri, reason=str(error)

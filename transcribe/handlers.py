@@ -14,7 +14,7 @@ from message_store.cancellation import cancel_event
 from message_store.handling import require_stream_id, run_once
 from message_store.messages import Message
 from message_store.store import MessageStore
-from transcode.ffmpeg import MediaError
+from transcode.ffmpeg import JobCancelled, MediaError
 from transcribe import backend
 from transcribe.messages import Transcribe, Transcribed, TranscribeFailed, entity_stream
 from transcribe.projection import projection
@@ -31,10 +31,15 @@ def handle_transcribe(message: Message, *, store: MessageStore) -> None:
 
 
 def _run(command: Transcribe) -> Transcribed | TranscribeFailed:
-    """The job itself: a bad input is an outcome (`TranscribeFailed`), not an exception."""
+    """The job itself: a bad input is an outcome (`TranscribeFailed`), not an exception. A
+    failure while the job is being cancelled is not the file's fault: a signal to the whole
+    process group (Ctrl-C under honcho, systemd's stop) reaches its ffmpeg too."""
+    cancel = cancel_event()
     try:
-        output = backend.transcribe(command.transcribe_id, command.uri, cancel=cancel_event())
+        output = backend.transcribe(command.transcribe_id, command.uri, cancel=cancel)
     except MediaError as error:
+        if cancel.is_set():
+            raise JobCancelled(f"cancelled ({error})") from error
         logger.warning("transcribe %s failed: %s", command.transcribe_id, error)
         return TranscribeFailed(
             transcribe_id=command.transcribe_id, uri=command.uri, reason=str(error)

@@ -17,7 +17,7 @@ from config.components import COMPONENTS
 from message_store.errors import MessageStoreError, first_line
 from message_store.status import Status, SubscriberStatus, current
 
-COLUMNS = ("component", "subscriber", "slot", "position", "lag", "lag s", "alive", "parked", "busy")
+COLUMNS = ("component", "subscriber", "slot", "position", "lag", "lag_s", "alive", "parked", "busy")
 
 
 class Command(BaseCommand):
