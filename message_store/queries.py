@@ -101,7 +101,7 @@ HEARTBEAT_PRUNE = (
 HEARTBEAT_PROCESSES = """
 SELECT h.id, h.component, h.host, h.pid, h.group_size, h.group_member, h.subscriber_ids,
        h.busy, extract(epoch FROM now() - h.busy_since)::float8 AS busy_seconds, h.handled,
-       h.metrics_port, h.started_at, h.beat_at, h.stopped_at,
+       h.metrics_port, h.session_pid, h.started_at, h.beat_at, h.stopped_at,
        extract(epoch FROM now() - h.beat_at)::float8 AS beat_age,
        h.stopped_at IS NULL
          AND h.beat_at > now() - make_interval(secs => %(stale_after)s::float8)

@@ -40,6 +40,8 @@ class ProcessStatus:
     busy_seconds: float | None
     handled: int
     metrics_port: int | None
+    session_pid: int | None
+    """The server process of its keeper's session (holding its slot locks, if any)."""
     started_at: datetime
     beat_at: datetime
     stopped_at: datetime | None
