@@ -147,7 +147,8 @@ class ConsumerSettings:
 
 
 class _Interrupted(Exception):
-    """stop() came while a failing handler waited to retry: leave the message for next time."""
+    """The handling was cancelled (stop(), a lost slot), or stop() came while a failing handler
+    waited to retry: leave the message for next time."""
 
 
 class _BatchFailed(Exception):
@@ -260,7 +261,12 @@ class Consumer:
         self._busy: Busy | None = None
         self._loop_at = time.monotonic()
         self._running = False
-        self._outage = Outage(store.conninfo, self._stopping, touch=self._touch)
+        self._outage = Outage(
+            store.conninfo,
+            self._stopping,
+            touch=self._touch,
+            max_delay=self.settings.max_reconnect_delay,
+        )
         self._adopt_slots()
 
     def _transactions(self, sub: Subscription) -> _StoreTransactions | _TrackedTransactions | None:

@@ -6,7 +6,7 @@ probes: a fresh connection to each database it was using, which costs a refused 
 the server is down. A database that answers (and, for the message store, has its schema) ends
 the wait at once, whatever the backoff, so a consumer resumes within a probe interval of the
 server accepting connections. If every database answers but the work keeps failing, the retries
-back off (doubling, up to `MAX_DELAY_SECONDS`) so nothing spins.
+back off (doubling, up to the consumer's `max_reconnect_delay`) so nothing spins.
 
 What is wrong is said once, in one line (psycopg's connection errors take two), and said again
 only when it changes; a missing schema names the command that installs it.
@@ -39,9 +39,15 @@ class Outage:
     """One consumer's view of its databases: reachable, or being waited for."""
 
     def __init__(
-        self, conninfo: str, stopping: threading.Event, *, touch: Callable[[], None]
+        self,
+        conninfo: str,
+        stopping: threading.Event,
+        *,
+        touch: Callable[[], None],
+        max_delay: float = MAX_DELAY_SECONDS,
     ) -> None:
         self._conninfo = conninfo
+        self._max_delay = max_delay
         self._stopping = stopping
         self._touch = touch
         self._failures = 0
@@ -64,7 +70,7 @@ class Outage:
         if reason is not None:
             self._wait_while_refused(reason, also)
             return
-        delay = min(FIRST_DELAY_SECONDS * 2 ** (self._failures - 1), MAX_DELAY_SECONDS)
+        delay = min(FIRST_DELAY_SECONDS * 2 ** (self._failures - 1), self._max_delay)
         self._say(f"database unavailable ({first_line(error)}); retrying", f"in {delay:.1f} s")
         self._stopping.wait(delay)
 
