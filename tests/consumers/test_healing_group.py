@@ -7,14 +7,8 @@ from __future__ import annotations
 import pytest
 
 from message_store.store import MessageStore
-from tests.consumers.controls import last_position, wait_until
-from tests.consumers.groups import (
-    SIMULATED,
-    outcomes_by_command,
-    shares,
-    slot_holders,
-    transcode_command,
-)
+from tests.consumers.controls import last_position, transcode_command_example, wait_until
+from tests.consumers.groups import SIMULATED, outcomes_by_command, shares, slot_holders
 from tests.consumers.processes import ConsumerProcesses
 
 SIZE = 4
@@ -39,7 +33,7 @@ def test_a_killed_member_s_slots_are_taken_over_and_nothing_is_lost(
         what="the slots to be shared two and two",
         details=consumer_processes.logs,
     )
-    store.write_batch([transcode_command(n) for n in range(1, 41)])
+    store.write_batch([transcode_command_example(n) for n in range(1, 41)])
     wait_until(
         lambda: len(outcomes_by_command(store)) == 40,
         timeout=60,
@@ -48,7 +42,7 @@ def test_a_killed_member_s_slots_are_taken_over_and_nothing_is_lost(
     )
 
     first.kill()
-    store.write_batch([transcode_command(n) for n in range(41, 81)])
+    store.write_batch([transcode_command_example(n) for n in range(41, 81)])
 
     wait_until(
         lambda: len(outcomes_by_command(store)) == 80,

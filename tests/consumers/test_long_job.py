@@ -10,15 +10,20 @@ from pathlib import Path
 import psutil
 import pytest
 
-from message_store.messages import Message, NewMessage
+from message_store.messages import Message
 from message_store.status import read_processes
 from message_store.store import MessageStore
-from tests.consumers.controls import last_position, parked, stored, wait_until
+from tests.consumers.controls import (
+    last_position,
+    parked,
+    stored,
+    transcode_command_example,
+    wait_until,
+)
 from tests.consumers.processes import ConsumerProcess, ConsumerProcesses
 from tests.media_factory import make_spoken_clip
 from tests.transcribe import controls as transcribe_controls
 from tests.transcribe.controls import SENTENCE
-from transcode import messages as transcode_messages
 
 SOURCE_URI = "uploads/long.mp4"
 STORY = (
@@ -31,7 +36,6 @@ STORY = (
     " heavy for them. An old man sat on a bench and fed the pigeons."
 )
 """Varied speech (a sentence said over and over makes Whisper decode each chunk several times)."""
-TRANSCODE_ID = "7e000000-0000-4000-8000-000000000001"
 
 
 def busy_with(store: MessageStore, consumer: ConsumerProcess, message: Message) -> bool:
@@ -65,15 +69,7 @@ def test_sigterm_cancels_a_long_job_and_leaves_its_message_for_next_time(
     (media_root / "uploads").mkdir()
     if component == "transcode":
         make_spoken_clip(media_root / SOURCE_URI, SENTENCE, seconds=30, size=(1280, 720))
-        command = stored(
-            store,
-            NewMessage(
-                id="7e000000-0000-4000-9000-000000000001",
-                stream_name=transcode_messages.command_stream(TRANSCODE_ID),
-                type="Transcode",
-                data={"transcodeId": TRANSCODE_ID, "uri": SOURCE_URI},
-            ),
-        )
+        command = stored(store, transcode_command_example(1001, uri=SOURCE_URI))
     else:
         make_spoken_clip(media_root / SOURCE_URI, f"{STORY} {STORY}", size=(320, 180))
         command = stored(store, transcribe_controls.transcribe_example(uri=SOURCE_URI))

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -16,23 +14,35 @@ from pathlib import Path
 import psycopg
 
 from config import embedded_postgres
+from message_store.messages import NewMessage
 from message_store.status import ProcessStatus, read_processes
 from message_store.store import MessageStore
-from tests.consumers.processes import BASE_DIR, ConsumerProcess
+from tests.consumers.controls import last_position, parked, transcode_command_example, wait_until
+from tests.consumers.processes import ConsumerProcess, manage
+
+__all__ = ["manage"]
 
 SIMULATED = {"SIMULATED_MEDIA": "true"}
 
 
-def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+def three_handled_one_parked(store: MessageStore, consumer: ConsumerProcess) -> int:
+    """Give a transcode consumer three commands and a malformed one; wait until it has handled
+    them, parked the malformed one and stored its position; return that position."""
+    malformed = NewMessage(
+        id="7d000000-0000-4000-9000-0000000000ff",
+        stream_name="transcode:command-7d000000-0000-4000-8000-0000000000ff",
+        type="Transcode",
+        data={"transcodeId": "7d000000-0000-4000-8000-0000000000ff"},  # no uri
     )
+    store.write_batch([*(transcode_command_example(n) for n in range(1, 4)), malformed])
+    last = max(m.global_position for m in store.read("transcode:command", batch_size=-1))
+    wait_until(
+        lambda: last_position(store, "transcode") == last and parked(),
+        timeout=30,
+        what="the commands handled, one parked, and the position stored",
+        details=consumer.log_text,
+    )
+    return last
 
 
 def free_port() -> int:

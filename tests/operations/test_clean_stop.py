@@ -12,19 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from message_store.messages import NewMessage
 from message_store.status import read_processes
 from message_store.store import MessageStore
-from tests.consumers.controls import parked, stored, wait_until
+from tests.consumers.controls import parked, stored, transcode_command_example, wait_until
 from tests.consumers.processes import BASE_DIR
 from tests.consumers.test_long_job import STORY
 from tests.media_factory import make_spoken_clip
 from tests.operations.controls import free_port
 from tests.transcribe import controls as transcribe_controls
-from transcode import messages as transcode_messages
 
 SOURCE_URI = "uploads/story.mp4"
-TRANSCODE_ID = "7e000000-0000-4000-8000-000000000002"
 
 
 def busy(store: MessageStore) -> set[str]:
@@ -38,15 +35,7 @@ def test_ctrl_c_stops_every_process_without_sigkill(
     (media_root / "uploads").mkdir()
     make_spoken_clip(media_root / SOURCE_URI, f"{STORY} {STORY}", size=(640, 360))
     commands = [
-        stored(
-            store,
-            NewMessage(
-                id="7e000000-0000-4000-9000-000000000002",
-                stream_name=transcode_messages.command_stream(TRANSCODE_ID),
-                type="Transcode",
-                data={"transcodeId": TRANSCODE_ID, "uri": SOURCE_URI},
-            ),
-        ),
+        stored(store, transcode_command_example(1002, uri=SOURCE_URI)),
         stored(store, transcribe_controls.transcribe_example(uri=SOURCE_URI)),
     ]
     env = {

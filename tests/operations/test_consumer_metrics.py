@@ -8,11 +8,15 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from message_store.store import MessageStore
-from tests.consumers.controls import last_position, parked, wait_until
-from tests.consumers.groups import transcode_command
+from tests.consumers.controls import wait_until
 from tests.consumers.processes import ConsumerProcesses
-from tests.operations.controls import SIMULATED, get, get_json, process_status
-from tests.operations.test_status_command import malformed_transcode
+from tests.operations.controls import (
+    SIMULATED,
+    get,
+    get_json,
+    process_status,
+    three_handled_one_parked,
+)
 
 LABELS = {"component": "transcode", "subscriber": "transcode"}
 
@@ -42,14 +46,7 @@ def test_a_consumer_serves_its_metrics_and_health_on_its_port(
         what="the heartbeat to name the metrics port",
         details=consumer.log_text,
     )
-    store.write_batch([*(transcode_command(n) for n in range(1, 4)), malformed_transcode()])
-    last = max(m.global_position for m in store.read("transcode:command", batch_size=-1))
-    wait_until(
-        lambda: last_position(store, "transcode") == last and parked(),
-        timeout=30,
-        what="the commands handled",
-        details=consumer.log_text,
-    )
+    last = three_handled_one_parked(store, consumer)
 
     found = samples(f"http://127.0.0.1:{port}/metrics")
     health_status, health = get_json(f"http://127.0.0.1:{port}/healthz")

@@ -8,12 +8,15 @@ import json
 
 import pytest
 
-from message_store.messages import NewMessage
 from message_store.store import MessageStore
-from tests.consumers.controls import last_position, parked, wait_until
-from tests.consumers.groups import transcode_command
+from tests.consumers.controls import transcode_command_example, wait_until
 from tests.consumers.processes import ConsumerProcesses
-from tests.operations.controls import SIMULATED, manage, process_status
+from tests.operations.controls import (
+    SIMULATED,
+    manage,
+    process_status,
+    three_handled_one_parked,
+)
 
 
 def status(*args: str, env: dict[str, str]) -> tuple[int, dict]:
@@ -22,28 +25,12 @@ def status(*args: str, env: dict[str, str]) -> tuple[int, dict]:
     return completed.returncode, {**json.loads(completed.stdout), "stderr": completed.stderr}
 
 
-def malformed_transcode() -> NewMessage:
-    return NewMessage(
-        id="7d000000-0000-4000-9000-0000000000ff",
-        stream_name="transcode:command-7d000000-0000-4000-8000-0000000000ff",
-        type="Transcode",
-        data={"transcodeId": "7d000000-0000-4000-8000-0000000000ff"},  # no uri
-    )
-
-
 @pytest.mark.slow
 def test_status_says_who_is_alive_how_far_behind_and_fails_when_one_is_down(
     store: MessageStore, store_env: dict[str, str], consumer_processes: ConsumerProcesses
 ) -> None:
     consumer = consumer_processes.start("transcode", env=SIMULATED)
-    store.write_batch([*(transcode_command(n) for n in range(1, 4)), malformed_transcode()])
-    last = max(m.global_position for m in store.read("transcode:command", batch_size=-1))
-    wait_until(
-        lambda: last_position(store, "transcode") == last and parked(),
-        timeout=30,
-        what="the commands handled and the position stored",
-        details=consumer.log_text,
-    )
+    last = three_handled_one_parked(store, consumer)
 
     text = manage("status", "--component", "transcode", env=store_env)
     code, alive = status(env=store_env)
@@ -61,7 +48,7 @@ def test_status_says_who_is_alive_how_far_behind_and_fails_when_one_is_down(
     assert (process["pid"], process["state"]) == (consumer.pid, "alive")
 
     consumer.kill()
-    store.write_batch([transcode_command(n) for n in range(4, 6)])
+    store.write_batch([transcode_command_example(n) for n in range(4, 6)])
     code, down = status("--max-lag", "1", env=store_env)
 
     assert code == 1
