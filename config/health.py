@@ -17,11 +17,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from message_store import queries
-from message_store.errors import MessageStoreError
+from message_store.errors import SCHEMA_HINT, MessageStoreError, first_line
 from message_store.runtime import get_store
 from transcode import files
 
-SCHEMA_HINT = "run: python manage.py migrate --database message_store"
 TIMEOUT_SECONDS = 3.0
 """How long a check waits for the message store's pool before calling it unreachable."""
 
@@ -55,10 +54,6 @@ def _connect_error(conninfo: str) -> str:
     except psycopg.Error as error:
         return first_line(error)
     return "the connection pool could not hand out a connection in time"
-
-
-def first_line(error: Exception) -> str:
-    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 @never_cache

@@ -97,6 +97,10 @@ DATABASE_ROUTERS = ["config.routers.MessageStoreRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 MESSAGE_STORE_POOL_SIZE = env.int("MESSAGE_STORE_POOL_SIZE", default=4)
+# Each consumer process's /metrics and /healthz (`consume --metrics-port` overrides it; unset:
+# off; 0: any free port, named in the process's heartbeat).
+CONSUMER_METRICS_PORT = env.int("CONSUMER_METRICS_PORT", default=None)
+CONSUMER_METRICS_HOST = env.str("CONSUMER_METRICS_HOST", default="0.0.0.0")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

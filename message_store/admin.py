@@ -2,8 +2,11 @@
 
 Messages can be browsed by category, type and stream, searched by stream name, message id or
 trace id, and followed through a trace (every message of one `traceId`, in global order).
-Subscriber positions are read from their `subscriberPosition-{id}` streams, with how far each is
-behind. Parked messages can be replayed (the owning consumer picks the request up) or dismissed.
+The subscribers page shows what `manage.py status` shows (`message_store.status`): every
+component's subscribers with their stored positions (`Read` events, or the aggregator's tracking
+rows), lag, liveness from the consumers' heartbeats, parked messages and the message in hand,
+then any other positions stored in `subscriberPosition-{id}` streams. Parked messages can be
+replayed (the owning consumer picks the request up) or dismissed.
 Nothing here writes an event: the store is append-only and only the components write to it.
 """
 
@@ -25,10 +28,10 @@ from django.utils.http import urlencode
 from django.utils.text import Truncator
 
 from config.routers import MESSAGE_STORE_DB
-from message_store import parking
-from message_store.consumer import POSITION_CATEGORY
+from message_store import parking, status
 from message_store.models import Category, Message, ParkedMessage
-from message_store.queries import CATEGORY_LAG_SQL, SUBSCRIBER_POSITIONS_SQL
+from message_store.positions import POSITION_CATEGORY
+from message_store.queries import SUBSCRIBER_POSITIONS_SQL
 
 TRACE_LIMIT = 1000
 ERROR_PREVIEW = 160
@@ -179,64 +182,35 @@ class MessageAdmin(ReadOnlyAdmin):
         return TemplateResponse(request, "admin/message_store/trace.html", context)
 
     def subscribers_view(self, request: HttpRequest) -> TemplateResponse:
-        """Each subscriber's stored position, and how many messages lie beyond it."""
+        """Every subscriber's position, lag and liveness; then other stored positions."""
         if not self.has_view_permission(request):
             raise PermissionDenied
+        current = status.current()
+        known = {subscriber.subscriber_id for subscriber in current.subscribers}
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Subscriber positions",
-            "subscribers": subscriber_positions(),
+            "title": "Subscribers",
+            "subscribers": [subscriber.as_data() for subscriber in current.subscribers],
+            "processes": current.processes,
+            "other_positions": [
+                row for row in other_positions() if row["subscriber_id"] not in known
+            ],
         }
         return TemplateResponse(request, "admin/message_store/subscribers.html", context)
 
 
-def subscriber_positions() -> list[dict[str, Any]]:
-    """Subscribers with their last stored position, its time, and their lag.
-
-    `lag` counts the messages still ahead of the subscriber: those of its own category when it
-    belongs to a known component (`pending`), otherwise every message stored after its
-    position except subscriber positions (which no subscriber reads), so a subscriber that is
-    caught up shows 0.
-    """
-    categories = _subscriber_categories()
+def other_positions() -> list[dict[str, Any]]:
+    """Every `Read` position in the store, with its time and the count of messages stored
+    after it (subscriber positions aside): for subscribers no component defines, such as the
+    workshop's exercises or an old group layout."""
     with connections[MESSAGE_STORE_DB].cursor() as cursor:
         cursor.execute(SUBSCRIBER_POSITIONS_SQL, {"category": POSITION_CATEGORY})
         rows = cursor.fetchall()
-        subscribers = []
-        for subscriber_id, position, time, lag in rows:
-            category = categories.get(subscriber_id.split("+", 1)[0])
-            pending = None
-            if category is not None:
-                cursor.execute(CATEGORY_LAG_SQL, [category, position or 0])
-                pending = cursor.fetchone()[0]
-            subscribers.append(
-                {
-                    "subscriber_id": subscriber_id,
-                    "category": category,
-                    "position": position,
-                    "time": time,
-                    "lag": lag if pending is None else pending,
-                    "pending": pending,
-                }
-            )
-    return subscribers
-
-
-def _subscriber_categories() -> dict[str, str]:
-    """Subscriber id -> category, from the components' subscriptions (when they load)."""
-    try:
-        from config.components import COMPONENTS, subscriptions
-    except ImportError:
-        return {}
-    found = {}
-    for component in COMPONENTS:
-        try:
-            for subscription in subscriptions(component):
-                found[subscription.subscriber_id] = subscription.category
-        except ImportError:
-            continue
-    return found
+    return [
+        {"subscriber_id": subscriber_id, "position": position, "time": time, "lag": lag}
+        for subscriber_id, position, time, lag in rows
+    ]
 
 
 def _is_uuid(text: str) -> bool:

@@ -29,16 +29,24 @@ fails, or a statement fails under it (a version conflict its handler shrugged of
 is rolled back, the messages before that one are handled again in one transaction, that
 message is handled on its own as it would be without batching, and the rest go on in a batch.
 
+Slots: a consumer runs its subscriptions for each consumer-group slot it holds (see `slots`):
+the whole category, a member named by the operator, or the slots it leases in a healing group,
+which come and go while it runs. A lost slot stops at once (its job in hand is cancelled) and
+stores nothing more; a slot given back to the group stores its positions first.
+
 Failures: a handler that raises is retried with backoff, then its message is parked (see
 `parking`) and the subscription moves on; malformed data is parked at once. A lost database is
-waited out with backoff and the subscription resumes where it was. SIGTERM/SIGINT (`stop()`)
-finish the message in hand (commit the batch handled so far), store the positions, and return.
+waited out (see `outage`: cheap probes, resuming as soon as it answers) and the subscription
+resumes where it was. SIGTERM/SIGINT (`stop()`) cancel the job in hand (handlers of long jobs
+pass `cancellation.cancel_event()` to it; a short handler just finishes), leave its message to
+be delivered again, commit the batch handled so far, store the positions, and return.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -46,18 +54,30 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 
 import psycopg
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, connections
 from django.db import InterfaceError as DjangoInterfaceError
 from django.db import OperationalError as DjangoOperationalError
 
 from message_store import parking, queries
+from message_store.cancellation import cancellable
 from message_store.contracts import MalformedMessageError
 from message_store.erasure import is_erased
-from message_store.errors import StaleEntityError, StoreUnavailableError, TransactionFailedError
+from message_store.errors import (
+    StaleEntityError,
+    StoreUnavailableError,
+    TransactionFailedError,
+    first_line,
+)
+from message_store.heartbeat import Activity, Busy
 from message_store.logging import describe, log_context
 from message_store.messages import Message, NewMessage, new_id
+from message_store.metrics import ConsumerMetrics
+from message_store.outage import Outage
+from message_store.positions import POSITION_CATEGORY as POSITION_CATEGORY
+from message_store.positions import POSITION_TYPE, position_stream, stored_position
+from message_store.slots import Slot, SlotSource, StaticSlots
 from message_store.store import MessageStore, Transaction
-from message_store.streams import ALL, stream_name
+from message_store.streams import ALL
 from message_store.tracking import TrackedTransaction, Tracking
 
 logger = logging.getLogger(__name__)
@@ -65,8 +85,6 @@ logger = logging.getLogger(__name__)
 Handler = Callable[..., None]
 """Called as `handler(message, *, store)`; returns nothing; raises to signal a failure."""
 
-POSITION_CATEGORY = "subscriberPosition"
-POSITION_TYPE = "Read"
 _CONNECTION_ERRORS = (
     StoreUnavailableError,
     psycopg.OperationalError,
@@ -117,20 +135,20 @@ class ConsumerSettings:
     transaction per message, the previous design, for comparison and diagnosis)."""
 
     def __post_init__(self) -> None:
-        if (self.group_member is None) != (self.group_size is None):
-            raise ValueError("group member and group size go together")
-        if self.group_size is not None and not 0 <= self.group_member < self.group_size:
-            raise ValueError("group member must be at least 0 and less than the group size")
+        if self.group_member is not None:
+            if self.group_size is None:
+                raise ValueError("a group member needs a group size")
+            if not 0 <= self.group_member < self.group_size:
+                raise ValueError("group member must be at least 0 and less than the group size")
+        if self.group_size is not None and self.group_size < 1:
+            raise ValueError("the group size must be at least 1")
         if self.batch_size < 1 or self.position_update_interval < 1 or self.max_attempts < 1:
             raise ValueError("batch size, position interval and attempts must be positive")
 
 
-def position_stream(subscriber_id: str) -> str:
-    return stream_name(POSITION_CATEGORY, subscriber_id)
-
-
 class _Interrupted(Exception):
-    """stop() came while a failing handler waited to retry: leave the message for next time."""
+    """The handling was cancelled (stop(), a lost slot), or stop() came while a failing handler
+    waited to retry: leave the message for next time."""
 
 
 class _BatchFailed(Exception):
@@ -190,13 +208,15 @@ class _TrackedTransactions:
 class _State:
     subscription: Subscription
     subscriber_id: str
+    slot: Slot
+    transactions: _StoreTransactions | _TrackedTransactions | None = None
+    loaded: bool = False
     position: int = 0
     saved_position: int = 0
     unsaved: int = 0
     handled: int = field(default=0)
     read_at: float = 0.0
     delay: float = FOLLOW_UP_DELAY
-    transactions: _StoreTransactions | _TrackedTransactions | None = None
 
     def schedule(self, found: int, now: float, poll_interval: float) -> None:
         """After a read: follow up soon if it found messages, later and later if not."""
@@ -209,7 +229,10 @@ class _State:
 
 
 class Consumer:
-    """Runs subscriptions until stopped (or, with `until_idle`, until nothing is left)."""
+    """Runs subscriptions until stopped (or, with `until_idle`, until nothing is left).
+
+    `slots` says which consumer-group slots it runs (default: the one its settings name, or
+    the whole category); `name` labels its metrics (the component)."""
 
     def __init__(
         self,
@@ -217,19 +240,34 @@ class Consumer:
         *,
         store: MessageStore,
         settings: ConsumerSettings | None = None,
+        slots: SlotSource | None = None,
+        name: str = "consumer",
     ) -> None:
         self.store = store
         self.settings = settings or ConsumerSettings()
-        group = self.settings.group_size
-        suffix = f"+{self.settings.group_member}of{group}" if group else ""
-        self._states = [
-            _State(sub, sub.subscriber_id + suffix, transactions=self._transactions(sub))
-            for sub in subscriptions
-        ]
+        if slots is None:
+            if self.settings.group_size is not None and self.settings.group_member is None:
+                raise ValueError("a group without a member number leases its slots (slots=...)")
+            slots = StaticSlots(self.settings.group_member, self.settings.group_size)
+        self.slots = slots
+        self.name = name
+        self.metrics = ConsumerMetrics(name)
+        self._subscriptions = list(subscriptions)
+        self._states: list[_State] = []
         self._stopping = threading.Event()
         self._replay_due = True
         self._maintenance_at = 0.0
         self._listener: psycopg.Connection | None = None
+        self._busy: Busy | None = None
+        self._loop_at = time.monotonic()
+        self._running = False
+        self._outage = Outage(
+            store.conninfo,
+            self._stopping,
+            touch=self._touch,
+            max_delay=self.settings.max_reconnect_delay,
+        )
+        self._adopt_slots()
 
     def _transactions(self, sub: Subscription) -> _StoreTransactions | _TrackedTransactions | None:
         if sub.tracking is not None:
@@ -241,64 +279,120 @@ class Consumer:
         return [state.subscriber_id for state in self._states]
 
     def stop(self) -> None:
-        """Ask the loop to finish the message in hand and return (safe from a signal handler)."""
+        """Ask the loop to cancel the job in hand, if any, and return (safe from a signal
+        handler: it only sets events)."""
         self._stopping.set()
+        for state in list(self._states):
+            state.slot.cancel.set()
 
     def run(self, *, until_idle: bool = False) -> int:
         """Process messages; return how many were handled."""
-        delay = 0.0
-        loaded = False
-        while not self._stopping.is_set():
-            try:
-                if not loaded:
+        self._running = True
+        try:
+            self._outage.wait_until_answering()
+            while not self._stopping.is_set():
+                try:
+                    self._drop_slots()
+                    self._adopt_slots()
                     self._load_positions()
-                    loaded = True
-                self._ensure_listening()
-                if until_idle:
+                    self._ensure_listening()
+                    if until_idle:
+                        self._bring_forward(self._states, 0.0)
+                    read = self._drain()
+                    self._replay_if_due()
+                    if self._outage.over():
+                        self.metrics.reconnected()
+                    if self._stopping.is_set() or (until_idle and read == 0):
+                        break
+                    if not until_idle:
+                        self._wait()
+                except _CONNECTION_ERRORS as error:
                     self._bring_forward(self._states, 0.0)
-                read = self._drain()
-                self._replay_if_due()
-                delay = 0.0
-                if self._stopping.is_set() or (until_idle and read == 0):
-                    break
-                if not until_idle:
-                    self._wait()
-            except _CONNECTION_ERRORS as error:
-                delay = min(max(delay * 2, 0.2), self.settings.max_reconnect_delay)
-                logger.warning("database unavailable (%s); retrying in %.1f s", error, delay)
-                self._bring_forward(self._states, 0.0)
-                self._replay_due = True  # a replay request may have been sent meanwhile
-                self._close_listener()
-                close_old_connections()
-                self._stopping.wait(delay)
-        self._shutdown()
+                    self._replay_due = True  # a replay request may have been sent meanwhile
+                    self._close_listener()
+                    used = _django_databases_in_use()
+                    close_old_connections()
+                    self._outage.wait(error, also=used)
+            self._shutdown()
+        finally:
+            self._running = False
         return sum(state.handled for state in self._states)
+
+    # What the heartbeat, the metrics and the health check read ----------------------------
+
+    def activity(self) -> Activity:
+        """What this consumer is doing now (for its heartbeat; safe from any thread)."""
+        states = list(self._states)
+        return Activity(
+            subscriber_ids=[state.subscriber_id for state in states if state.slot.held],
+            busy=self._busy,
+            handled=sum(state.handled for state in states),
+        )
+
+    def positions(self) -> list[tuple[Subscription, str, Slot, int]]:
+        """(subscription, subscriber id, slot, position reached) of each subscriber it runs."""
+        return [
+            (state.subscription, state.subscriber_id, state.slot, state.position)
+            for state in list(self._states)
+            if state.loaded and state.slot.held
+        ]
+
+    def loop_problem(self, *, stalled_after: float) -> str | None:
+        """None while the loop runs (busy in a handler counts); otherwise what is wrong."""
+        if not self._running:
+            return "not running"
+        quiet = time.monotonic() - self._loop_at
+        if self._busy is None and quiet > stalled_after:
+            return f"stalled for {quiet:.0f} s"
+        return None
+
+    def _touch(self) -> None:
+        self._loop_at = time.monotonic()
+
+    # Slots -----------------------------------------------------------------------------------
+
+    def _adopt_slots(self) -> None:
+        """Run the subscriptions of every slot granted since last time (positions load next)."""
+        self.slots.changed.clear()
+        for slot in self.slots.take():
+            if self._stopping.is_set():
+                self.slots.give_back(slot)
+                continue
+            self._states += [
+                _State(sub, sub.subscriber_id + slot.suffix, slot, self._transactions(sub))
+                for sub in self._subscriptions
+            ]
+            self._replay_due = True
+
+    def _drop_slots(self) -> None:
+        """Stop running lost slots (storing nothing: another process may hold them now), and
+        give back those the group asked back, once their positions are stored."""
+        lost = [state.subscriber_id for state in self._states if state.slot.lost]
+        if lost:
+            logger.warning("lost the slot(s) of %s with the lease", ", ".join(lost))
+        for slot in list(dict.fromkeys(state.slot for state in self._states)):
+            if not (slot.lost or slot.releasing):
+                continue
+            if not slot.lost:
+                for state in self._states:
+                    if state.slot is slot:
+                        self._save_position(state)
+            self._states = [state for state in self._states if state.slot is not slot]
+            self.slots.give_back(slot)
 
     # Positions -------------------------------------------------------------------------------
 
     def _load_positions(self) -> None:
         for state in self._states:
-            tracking = state.subscription.tracking
-            position = None if tracking is None else tracking.position(state.subscriber_id)
-            if position is None:  # untracked, or tracked from now on: start where `Read` says
-                position = self._stored_position(state.subscriber_id)
+            if state.loaded:
+                continue
+            position = stored_position(self.store, state.subscription, state.subscriber_id)
             state.position = state.saved_position = position
+            state.loaded = True
             logger.info("subscriber %s starts after position %s", state.subscriber_id, position)
 
-    def _stored_position(self, subscriber_id: str) -> int:
-        last = self.store.read_last(position_stream(subscriber_id), POSITION_TYPE)
-        position = last.data.get("position") if last else 0
-        if not isinstance(position, int) or isinstance(position, bool) or position < 0:
-            logger.error(
-                "subscriber %s: stored position %r is not a count; starting from 0",
-                subscriber_id,
-                position,
-            )
-            return 0
-        return position
-
     def _save_position(self, state: _State) -> None:
-        if state.position == state.saved_position:
+        if state.position == state.saved_position or not state.slot.held:
             return
         tracking = state.subscription.tracking
         if tracking is not None:
@@ -331,6 +425,15 @@ class Consumer:
         for state in self._states:
             try:
                 self._save_position(state)
+            except _CONNECTION_ERRORS as error:
+                logger.warning(
+                    "subscriber %s: position %d not stored (%s); the messages after %d will be"
+                    " handled again",
+                    state.subscriber_id,
+                    state.position,
+                    first_line(error),
+                    state.saved_position,
+                )
             except Exception:
                 logger.exception("subscriber %s: could not store its position", state.subscriber_id)
         self._close_listener()
@@ -344,8 +447,12 @@ class Consumer:
         for state in self._states:
             if state.read_at > now:
                 continue
+            if not state.slot.active:  # not yet (a claim's grace), or on its way out
+                state.read_at = max(now + FOLLOW_UP_DELAY, state.slot.valid_from)
+                continue
             found = 0
-            while not self._stopping.is_set():
+            while state.slot.active:
+                self._touch()
                 batch, reached = self._read(state)
                 count, complete = self._handle_batch(state, batch)
                 found += count
@@ -362,9 +469,7 @@ class Consumer:
         """The next batch, and the position the subscription may move to once it is handled."""
         sub = state.subscription
         filtered = (
-            sub.correlation is not None
-            or sub.origin is not None
-            or self.settings.group_size is not None
+            sub.correlation is not None or sub.origin is not None or state.slot.size is not None
         )
         if sub.category == ALL or not filtered:
             batch = self.store.read(
@@ -377,22 +482,22 @@ class Consumer:
             batch_size=self.settings.batch_size,
             correlation=sub.correlation,
             origin=sub.origin,
-            group_member=self.settings.group_member,
-            group_size=self.settings.group_size,
+            group_member=state.slot.member,
+            group_size=state.slot.size,
         )
 
     # Handling --------------------------------------------------------------------------------
 
     def _handle_batch(self, state: _State, batch: list[Message]) -> tuple[int, bool]:
         """Handle a read batch; return how many of its messages are done, and whether all are
-        (False when stop() came first)."""
+        (False when stop() came first, or the slot must stop)."""
         batched = state.transactions is not None and self.settings.batch_transactions
         done = 0
-        while done < len(batch) and not self._stopping.is_set():
+        while done < len(batch) and state.slot.active:
             if batched:
                 count = self._handle_together(state, batch[done:])
                 done += count
-                if done == len(batch) or self._stopping.is_set():
+                if done == len(batch) or not state.slot.active:
                     break
             message = batch[done]
             try:
@@ -424,7 +529,7 @@ class Consumer:
         try:
             with state.transactions.batch(state.subscriber_id) as transaction:
                 for index, message in enumerate(messages):
-                    if self._stopping.is_set():
+                    if not state.slot.active:
                         messages = messages[:index]
                         break
                     handler = self._handler_for(state, message)
@@ -444,6 +549,7 @@ class Consumer:
             logger.debug("batch of %d failed (%r)", len(messages), error)
             raise _BatchFailed(len(messages) // 2) from error
         state.handled += handled
+        self.metrics.handled(state.subscriber_id, handled)
         if messages:
             position = max(messages[-1].global_position, transaction.position)
             tracked = state.subscription.tracking is not None
@@ -455,7 +561,7 @@ class Consumer:
     ) -> bool:
         """One message of a shared transaction; False when it must be handled alone."""
         try:
-            handler(message, store=self.store)
+            self._call(state, message, handler)
         except _CONNECTION_ERRORS:
             raise
         except MalformedMessageError as error:
@@ -514,7 +620,8 @@ class Consumer:
                     continue
                 if isinstance(error, DatabaseError):
                     close_old_connections()
-                if self._stopping.is_set():
+                if state.slot.cancel.is_set():
+                    logger.info("stopped before the end (%r): left to be delivered again", error)
                     raise _Interrupted from error
                 if attempts >= self.settings.max_attempts:
                     reason = f"{type(error).__name__}: {error}"
@@ -523,9 +630,10 @@ class Consumer:
                     return False
                 delay = self.settings.retry_delay * 2 ** (attempts - 1)
                 logger.warning("retrying in %.2f s after %r", delay, error)
-                self._stopping.wait(delay)
+                state.slot.cancel.wait(delay)
             else:
                 state.handled += 1
+                self.metrics.handled(state.subscriber_id, 1)
                 logger.debug("handled%s", " (replay)" if replay else "")
                 return True
 
@@ -535,20 +643,33 @@ class Consumer:
         """Run the handler for one message, in a tracked transaction if the subscription is
         tracked (a replay runs even though the position has moved past its message)."""
         if state.transactions is None:
-            handler(message, store=self.store)
+            self._call(state, message, handler)
             return
         with state.transactions.alone(state.subscriber_id) as transaction:
             if replay or message.global_position > transaction.position:
-                handler(message, store=self.store)
+                self._call(state, message, handler)
             if transaction.failed:
                 raise TransactionFailedError("a statement failed under the handler")
             transaction.advance(message.global_position)
+
+    def _call(self, state: _State, message: Message, handler: Handler) -> None:
+        """Run a handler: cancellable with its slot, timed, and reported as busy meanwhile."""
+        started = time.monotonic()
+        self._busy = Busy(state.subscriber_id, message, started)
+        try:
+            with cancellable(state.slot.cancel):
+                handler(message, store=self.store)
+        finally:
+            self._busy = None
+            self._touch()
+            self.metrics.timed(state.subscriber_id, message.type, time.monotonic() - started)
 
     def _park(self, state: _State, message: Message, error: str, attempts: int) -> None:
         logger.error("parked: %s", error)
         parking.park(
             subscriber_id=state.subscriber_id, message=message, error=error, attempts=attempts
         )
+        self.metrics.parked(state.subscriber_id)
 
     def _replay_if_due(self) -> None:
         if not self._replay_due:
@@ -589,8 +710,10 @@ class Consumer:
 
     def _wait(self) -> None:
         """Block until a subscription's read time, a replay request, or stop(); handle
-        notifications meanwhile, and do the poll-time chores when they fall due."""
-        while not self._stopping.is_set():
+        notifications meanwhile, and do the poll-time chores when they fall due. Slots granted,
+        lost or asked back end the wait too."""
+        while not self._stopping.is_set() and not self.slots.changed.is_set():
+            self._touch()
             now = time.monotonic()
             if now >= self._maintenance_at:
                 self._maintenance_at = now + self.settings.poll_interval
@@ -599,7 +722,7 @@ class Consumer:
                     self._save_position(state)
             if self._replay_due or any(state.read_at <= now for state in self._states):
                 return
-            next_read = min(state.read_at for state in self._states)
+            next_read = min((state.read_at for state in self._states), default=math.inf)
             timeout = min(next_read, self._maintenance_at) - now
             payloads = [
                 notify.payload
@@ -615,6 +738,11 @@ class Consumer:
                 for state in self._states:
                     if state.subscription.category in (payload, ALL):
                         state.bring_forward(now)
+
+
+def _django_databases_in_use() -> list[str]:
+    """The Django databases this thread has connections to (the ones to wait for when lost)."""
+    return [alias for alias in connections if connections[alias].connection is not None]
 
 
 def _context(subscriber_id: str, message: Message) -> dict[str, object]:

@@ -68,3 +68,23 @@ class TransactionFailedError(MessageStoreError):
 
 class StoreUnavailableError(MessageStoreError, ConnectionError):
     """The database could not be reached; the operation may be retried."""
+
+
+def first_line(error: BaseException) -> str:
+    """An error in one line (psycopg's connection errors take two, and some a traceback's)."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+SCHEMA_HINT = "run: python manage.py migrate --database message_store"
+"""The command that installs (or upgrades) the message store's schema."""
+
+
+class SchemaMissingError(StoreUnavailableError):
+    """The database answers but the message store's schema (or part of it) is not installed:
+    a deployment step was skipped, so the error says which command to run; the operation may
+    be retried once it has run."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            f"the message store schema is not installed or out of date ({SCHEMA_HINT}): {detail}"
+        )

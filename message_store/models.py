@@ -77,3 +77,35 @@ class ParkedMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscriber_id}: {self.type} {self.message_id}"
+
+
+class Heartbeat(models.Model):
+    """A consumer process's sign of life, written by the process itself every few seconds (see
+    `message_store.heartbeat`): what it runs, the message in hand, and the database session
+    that writes it (a process whose session is gone is down)."""
+
+    id = models.UUIDField(primary_key=True)
+    component = models.CharField(max_length=100)
+    host = models.CharField(max_length=255)
+    pid = models.IntegerField()
+    group_size = models.IntegerField(null=True, blank=True)
+    group_member = models.IntegerField(
+        null=True, blank=True, help_text="a static member's number (none when it leases slots)"
+    )
+    subscriber_ids = models.JSONField(default=list)
+    busy = models.JSONField(null=True, blank=True, help_text="the message in hand")
+    busy_since = models.DateTimeField(null=True, blank=True)
+    handled = models.BigIntegerField(default=0)
+    metrics_port = models.IntegerField(null=True, blank=True)
+    session_pid = models.IntegerField(null=True, blank=True)
+    session_started_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField()
+    stopped_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "message_store_heartbeat"  # written with raw SQL (message_store.queries)
+        ordering = ["component", "started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.component} on {self.host} (pid {self.pid})"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from config.routers import MESSAGE_STORE_DB
@@ -68,6 +69,17 @@ def replay_requests(subscriber_ids: Iterable[str]) -> list[ParkedMessage]:
             subscriber_id__in=list(subscriber_ids), status=ParkedMessage.Status.REPLAY_REQUESTED
         ).order_by("global_position")
     )
+
+
+def waiting_counts(subscriber_ids: Iterable[str]) -> dict[str, int]:
+    """How many messages of each subscriber are parked and not yet replayed or dismissed."""
+    waiting = (ParkedMessage.Status.PARKED, ParkedMessage.Status.REPLAY_REQUESTED)
+    rows = (
+        ParkedMessage.objects.filter(subscriber_id__in=list(subscriber_ids), status__in=waiting)
+        .values("subscriber_id")
+        .annotate(count=Count("pk"))
+    )
+    return {row["subscriber_id"]: row["count"] for row in rows}
 
 
 def mark_replayed(parked: ParkedMessage) -> None:

@@ -21,6 +21,11 @@ CATEGORY_REACH = (
     " WHERE message_store.category(m.stream_name) = %s"
     " AND m.global_position <= (SELECT message_store.read_horizon())"
 )
+UNREAD = (
+    "SELECT count(*), extract(epoch FROM (now() AT TIME ZONE 'UTC') - min(unread.time))::float8"
+    " FROM ({read}) AS unread"
+)
+"""A read (one of the GET_* statements above) counted: a subscriber's lag."""
 GET_ENTITY_MESSAGES = "SELECT * FROM message_store.get_entity_messages(%s, %s)"
 SORT_MEMORY_FOR_TRANSACTION = "SET LOCAL work_mem = '64MB'"
 READ_HORIZON = "SELECT message_store.read_horizon()"
@@ -39,7 +44,7 @@ NOTIFY = "SELECT pg_notify(%s, %s)"
 ERASE_STREAM = "SELECT message_store.erase_stream(%s, %s::varchar[], %s::varchar[])"
 
 
-# The admin's window on the store: each subscriber's last stored position, and how far behind.
+# The admin's window on the store: every `Read` position stored, and how many messages follow it.
 SUBSCRIBER_POSITIONS_SQL = """
 WITH latest AS (
   SELECT DISTINCT ON (stream_name) stream_name, data, time
@@ -62,11 +67,83 @@ FROM positions p
 ORDER BY p.subscriber_id
 """
 
-CATEGORY_LAG_SQL = """
-SELECT count(*) FROM message_store.messages
-WHERE message_store.category(stream_name) = %s AND global_position > %s
-"""
-
 
 def schema_sql() -> str:
     return SCHEMA_FILE.read_text()
+
+
+# Consumer processes: heartbeats (the `Heartbeat` model's table) and consumer-group slot leases.
+HEARTBEAT_TABLE_EXISTS = "SELECT to_regclass('message_store_heartbeat') IS NOT NULL"
+HEARTBEAT_WRITE = """
+INSERT INTO message_store_heartbeat AS h (
+  id, component, host, pid, group_size, group_member, subscriber_ids, busy, busy_since, handled,
+  metrics_port, session_pid, session_started_at, started_at, beat_at, stopped_at)
+VALUES (
+  %(id)s, %(component)s, %(host)s, %(pid)s, %(group_size)s, %(group_member)s, %(subscriber_ids)s,
+  %(busy)s, now() - make_interval(secs => %(busy_seconds)s::float8), %(handled)s,
+  %(metrics_port)s, pg_backend_pid(),
+  (SELECT backend_start FROM pg_catalog.pg_stat_activity WHERE pid = pg_backend_pid()),
+  now() - make_interval(secs => %(uptime)s::float8), now(),
+  CASE WHEN %(stopped)s THEN now() END)
+ON CONFLICT (id) DO UPDATE SET
+  subscriber_ids = EXCLUDED.subscriber_ids, busy = EXCLUDED.busy,
+  busy_since = EXCLUDED.busy_since, handled = EXCLUDED.handled,
+  metrics_port = EXCLUDED.metrics_port, session_pid = EXCLUDED.session_pid,
+  session_started_at = EXCLUDED.session_started_at, beat_at = EXCLUDED.beat_at,
+  stopped_at = EXCLUDED.stopped_at
+"""
+HEARTBEAT_PRUNE = (
+    "DELETE FROM message_store_heartbeat"
+    " WHERE component = %(component)s AND beat_at < now() - make_interval(days => %(days)s)"
+)
+# Every process with a row, whether it is alive: its row is fresh and the session that writes it
+# still exists (a process killed with SIGKILL ends its session at once).
+HEARTBEAT_PROCESSES = """
+SELECT h.id, h.component, h.host, h.pid, h.group_size, h.group_member, h.subscriber_ids,
+       h.busy, extract(epoch FROM now() - h.busy_since)::float8 AS busy_seconds, h.handled,
+       h.metrics_port, h.session_pid, h.started_at, h.beat_at, h.stopped_at,
+       extract(epoch FROM now() - h.beat_at)::float8 AS beat_age,
+       h.stopped_at IS NULL
+         AND h.beat_at > now() - make_interval(secs => %(stale_after)s::float8)
+         AND EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a
+                      WHERE a.pid = h.session_pid
+                        AND (a.backend_start IS NULL
+                             OR a.backend_start = h.session_started_at)) AS alive
+FROM message_store_heartbeat h
+ORDER BY h.component, h.started_at
+"""
+
+# Slot locks: two-integer session advisory locks, the first key `tag << 16 | slot` (tag 0x4347,
+# apart from the store's own 0x4D53 and 0x4E54), the second the group's key. Every member also
+# holds a shared lock on slot 0xFFFF: its presence.
+JOIN_GROUP = (
+    "SELECT pg_try_advisory_lock_shared((%(tag)s::int << 16) | %(slot)s::int, %(key)s::int)"
+)
+GROUP_LOCKS = """
+SELECT (l.classid::bigint & 65535)::int AS slot, l.pid,
+       coalesce(a.backend_start, 'epoch'::timestamptz) AS started
+FROM pg_catalog.pg_locks l
+LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
+WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.granted
+  AND (l.classid::bigint >> 16) = %(tag)s AND l.objid::bigint = %(key)s
+  AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
+"""
+CLAIM_SLOTS = (
+    "SELECT s FROM unnest(%(slots)s::int[]) AS s"
+    " WHERE pg_try_advisory_lock((%(tag)s::int << 16) | s, %(key)s::int)"
+)
+RELEASE_SLOTS = (
+    "SELECT pg_advisory_unlock((%(tag)s::int << 16) | s, %(key)s::int)"
+    " FROM unnest(%(slots)s::int[]) AS s"
+)
+LEAVE_GROUP = "SELECT pg_advisory_unlock_all()"
+# The keeper's session: the server drops it after ~10 s without an answer (keepalives), later
+# than the keeper gives its slots up (LEASE_SECONDS), so a cut-off member stops first.
+KEEPER_SESSION = (
+    "SELECT set_config('tcp_keepalives_idle', '5', false),"
+    " set_config('tcp_keepalives_interval', '1', false),"
+    " set_config('tcp_keepalives_count', '5', false),"
+    " set_config('tcp_user_timeout', '10000', false),"
+    " set_config('statement_timeout', '5s', false),"
+    " set_config('idle_session_timeout', '0', false)"
+)

@@ -5,13 +5,21 @@ every Message DB client and vice versa. psycopg errors are translated into `mess
 
 `transaction()` makes every call of the thread that opened it share one transaction until the
 block ends: a consumer handles a read batch that way, committing once instead of once a message.
+
+A database restart leaves the pool's idle connections dead. They are found before use, for free
+(a connection the server closed has input waiting: its farewell, or the end of the stream), and
+the pool never sits out a long reconnection backoff: it gives up replacing a lost connection in
+the background after `RECONNECT_SECONDS`, and a caller waiting for one makes it try again every
+`WAIT_ROUND_SECONDS`, so the first call after the server is back gets a fresh connection at once.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import select
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import TypeVar
@@ -29,6 +37,7 @@ from message_store.errors import (
     InvalidMessageError,
     MessageStoreError,
     ReadError,
+    SchemaMissingError,
     StaleEntityError,
     StoreUnavailableError,
     TransactionFailedError,
@@ -43,6 +52,14 @@ logger = logging.getLogger(__name__)
 Entity = TypeVar("Entity")
 
 DEFAULT_BATCH_SIZE = 1000
+POOL_TIMEOUT_SECONDS = 10.0
+"""The longest a call waits for a pooled connection before the store counts as unreachable."""
+RECONNECT_SECONDS = 1.0
+"""How long the pool tries to replace a lost connection in the background before giving up
+until the next call needs one (psycopg_pool's own default, 5 minutes of doubling delays, leaves
+callers waiting for its next attempt long after the server is back)."""
+WAIT_ROUND_SECONDS = 0.5
+"""A caller waiting for a connection nudges the pool this often to try connecting again."""
 
 
 class Transaction:
@@ -79,15 +96,34 @@ class MessageStore:
             max_size=max(1, max_connections),
             kwargs={"autocommit": True},
             configure=self._configure,
+            check=self._check,
+            reconnect_timeout=RECONNECT_SECONDS,
+            reconnect_failed=self._gave_up,
             open=False,
             name="message_store",
-            timeout=10.0,
+            timeout=POOL_TIMEOUT_SECONDS,
         )
         self._opened = False
+        self._gave_up_at = 0.0
 
     def _configure(self, connection: psycopg.Connection) -> None:
         if not self._notify:
             connection.execute(queries.DISABLE_NOTIFY)
+
+    def _check(self, connection: psycopg.Connection) -> None:
+        """Before a pooled connection is handed out: one with input waiting was most likely
+        closed by the server, so try it, and on failure check its idle neighbours too (a
+        restart closed them all) before the pool hands out the next."""
+        if not _has_input(connection):
+            return
+        try:
+            ConnectionPool.check_connection(connection)
+        except psycopg.Error:
+            self._discard_broken_connections()
+            raise
+
+    def _gave_up(self, pool: ConnectionPool) -> None:
+        self._gave_up_at = time.monotonic()
 
     def close(self) -> None:
         if self._opened:
@@ -110,11 +146,31 @@ class MessageStore:
         if not self._opened:
             self._pool.open(wait=False)
             self._opened = True
+        connection = self._pooled_connection(POOL_TIMEOUT_SECONDS if timeout is None else timeout)
         try:
-            with self._translated(), self._pool.connection(timeout=timeout) as connection:
+            with self._translated(), connection:
                 yield connection
-        except PoolTimeout as error:
-            raise StoreUnavailableError(f"message store unreachable: {error}") from error
+        finally:
+            self._pool.putconn(connection)
+
+    def _pooled_connection(self, timeout: float) -> psycopg.Connection:
+        """A connection from the pool, waiting in rounds: between rounds the pool is asked to
+        connect again if it gave up, and the wait ends early when it gave up after this call
+        began (the server refuses connections: say so now rather than at the timeout)."""
+        started = time.monotonic()
+        deadline = started + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            try:
+                return self._pool.getconn(timeout=max(min(WAIT_ROUND_SECONDS, remaining), 0.001))
+            except PoolTimeout as error:
+                if self._gave_up_at > started or time.monotonic() >= deadline:
+                    raise StoreUnavailableError(
+                        "message store unreachable: no connection could be made"
+                        f" ({time.monotonic() - started:.1f} s)"
+                    ) from error
+            with contextlib.suppress(psycopg.Error, PoolTimeout):
+                self._pool.check()  # a pool with no connection left starts connecting again
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
@@ -298,6 +354,26 @@ class MessageStore:
         with self.connection() as connection:
             return connection.execute(queries.READ_HORIZON).fetchone()[0]
 
+    def unread(
+        self,
+        name: str,
+        *,
+        position: int,
+        limit: int,
+        correlation: str | None = None,
+        origin: str | None = None,
+        group_member: int | None = None,
+        group_size: int | None = None,
+    ) -> tuple[int, float | None]:
+        """How many messages a read from `position` (as `read` takes it) would return, up to
+        `limit`, and the age in seconds of the oldest of them: a subscriber's lag."""
+        query, params = _read_query(
+            name, position, limit, correlation, origin, group_member, group_size
+        )
+        with self.connection() as connection:
+            row = connection.execute(queries.UNREAD.format(read=query), params).fetchone()
+        return row[0], row[1]
+
     def read_by_entity(
         self, categories: Sequence[str], *, up_to: int, chunk_size: int = 10_000
     ) -> Iterator[Message]:
@@ -410,8 +486,26 @@ def _write_params(message: NewMessage) -> tuple:
     )
 
 
+def _has_input(connection: psycopg.Connection) -> bool:
+    """Whether an idle connection has something to read (the server said goodbye, or hung up)."""
+    try:
+        readable, _, _ = select.select([connection.fileno()], [], [], 0)
+    except (OSError, ValueError, psycopg.Error):
+        return True
+    return bool(readable)
+
+
+_SCHEMA_ERRORS = (
+    psycopg.errors.UndefinedFunction,
+    psycopg.errors.UndefinedTable,
+    psycopg.errors.InvalidSchemaName,
+)
+
+
 def _translate(error: psycopg.Error) -> MessageStoreError:
     text = str(error.diag.message_primary or error)
+    if isinstance(error, _SCHEMA_ERRORS) and "message_store" in text:
+        return SchemaMissingError(text)
     if isinstance(error, psycopg.errors.RaiseException):
         conflict = VersionConflictError.parse(text)
         if conflict is not None:

@@ -3,6 +3,9 @@
 A video has one transcode job: a command that comes from a video's stream is that video's job
 (`catalog.messages.job_of_video`), whatever id it names, so the workshop's catalog asking again
 under a fresh random id, or asking beside ours, finds the job done instead of starting another.
+
+The job stops when the consumer gives the message up (SIGTERM, a lost slot): `JobCancelled`
+then leaves the message to be delivered again, with nothing stored.
 """
 
 from __future__ import annotations
@@ -11,11 +14,12 @@ import logging
 from dataclasses import replace
 
 from catalog import messages as catalog_messages
+from message_store.cancellation import cancel_event
 from message_store.handling import require_stream_id, run_once
 from message_store.messages import Message
 from message_store.store import MessageStore
 from transcode import backend
-from transcode.ffmpeg import MediaError
+from transcode.ffmpeg import JobCancelled, MediaError
 from transcode.messages import Transcode, Transcoded, TranscodeFailed, entity_stream
 from transcode.projection import projection
 
@@ -34,10 +38,15 @@ def handle_transcode(message: Message, *, store: MessageStore) -> None:
 
 
 def _run(command: Transcode) -> Transcoded | TranscodeFailed:
-    """The job itself: a bad input is an outcome (`TranscodeFailed`), not an exception."""
+    """The job itself: a bad input is an outcome (`TranscodeFailed`), not an exception. A
+    failure while the job is being cancelled is not the file's fault: a signal to the whole
+    process group (Ctrl-C under honcho, systemd's stop) reaches ffmpeg too."""
+    cancel = cancel_event()
     try:
-        output = backend.transcode(command.transcode_id, command.uri)
+        output = backend.transcode(command.transcode_id, command.uri, cancel=cancel)
     except MediaError as error:
+        if cancel.is_set():
+            raise JobCancelled(f"cancelled ({error})") from error
         logger.warning("transcode %s failed: %s", command.transcode_id, error)
         return TranscodeFailed(
             transcode_id=command.transcode_id, uri=command.uri, reason=str(error)

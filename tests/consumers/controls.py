@@ -48,6 +48,17 @@ def message_example(
     )
 
 
+def transcode_command_example(n: int, *, uri: str | None = None) -> NewMessage:
+    """A `Transcode` command with fixed ids (a stream of its own per `n`)."""
+    transcode_id = f"7d000000-0000-4000-8000-{n:012d}"
+    return NewMessage(
+        id=f"7d000000-0000-4000-9000-{n:012d}",
+        stream_name=f"transcode:command-{transcode_id}",
+        type="Transcode",
+        data={"transcodeId": transcode_id, "uri": uri or f"uploads/{n}.mp4"},
+    )
+
+
 def stored(store: MessageStore, message: NewMessage) -> Message:
     """Write `message` and return it as read back (with its positions)."""
     store.write(message)

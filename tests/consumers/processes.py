@@ -11,6 +11,19 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run a management command as an operator would, in a process of its own."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 class ConsumerProcess:
     def __init__(self, component: str, args: list[str], env: dict[str, str], log: Path) -> None:
         self.component = component

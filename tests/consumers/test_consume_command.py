@@ -1,31 +1,15 @@
 """`manage.py consume <component>`: a thin command with clean errors, that stops on SIGTERM
-after the message in hand, stores its position, and exits 0."""
+after the message in hand (a short one: a long job is cancelled, see test_long_job), stores its
+position, and exits 0."""
 
 from __future__ import annotations
-
-import subprocess
-import sys
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from message_store.messages import NewMessage
 from message_store.store import MessageStore
-from tests.consumers.controls import last_position, wait_until
-from tests.consumers.processes import BASE_DIR, ConsumerProcesses
-from transcode import messages as transcode_messages
-
-
-def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+from tests.consumers.controls import last_position, transcode_command_example, wait_until
+from tests.consumers.processes import ConsumerProcesses, manage
 
 
 def test_help_describes_the_options(store_env: dict[str, str]) -> None:
@@ -41,8 +25,9 @@ def test_help_describes_the_options(store_env: dict[str, str]) -> None:
 @pytest.mark.parametrize(
     ("flags", "reason"),
     [
-        (["--group-member", "0"], "group member and group size go together"),
-        (["--group-size", "2"], "group member and group size go together"),
+        (["--group-member", "0"], "a group member needs a group size"),
+        (["--group-size", "0"], "the group size must be at least 1"),
+        (["--group-size", "2", "--until-idle"], "--until-idle needs a fixed slot"),
         (["--group-member", "2", "--group-size", "2"], "less than the group size"),
         (["--group-member", "-1", "--group-size", "2"], "at least 0"),
         (["--group-member", "0", "--group-size", "0"], "less than the group size"),
@@ -72,20 +57,10 @@ def test_an_unknown_component_is_refused(store_env: dict[str, str]) -> None:
     assert "Traceback" not in completed.stderr
 
 
-def transcode_example(n: int) -> NewMessage:
-    transcode_id = f"7c000000-0000-4000-8000-{n:012d}"
-    return NewMessage(
-        id=f"7c000000-0000-4000-9000-{n:012d}",
-        stream_name=transcode_messages.command_stream(transcode_id),
-        type="Transcode",
-        data={"transcodeId": transcode_id, "uri": f"uploads/{n}.mp4"},
-    )
-
-
 def test_sigterm_finishes_the_message_in_hand_stores_the_position_and_exits_0(
     store: MessageStore, consumer_processes: ConsumerProcesses
 ) -> None:
-    store.write_batch([transcode_example(n) for n in range(1, 401)])
+    store.write_batch([transcode_command_example(n) for n in range(1, 401)])
     commands = {m.id: m for m in store.read("transcode:command", batch_size=-1)}
     consumer = consumer_processes.start(
         "transcode",

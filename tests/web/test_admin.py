@@ -145,10 +145,12 @@ def test_subscriber_positions_and_lag(staff, stored):
     rows = {row["subscriber_id"]: row for row in page.context["subscribers"]}
     assert rows["videos-aggregator"]["position"] == 3
     assert rows["videos-aggregator"]["lag"] == 2  # Transcribed, Cataloged
+    assert rows["videos-aggregator"]["lag_seconds"] >= 0
     assert rows["catalog-commands"]["lag"] == 0  # caught up: positions written since count not
-    assert rows["videos-aggregator"]["category"] == "catalog"
-    assert rows["videos-aggregator"]["pending"] == 2  # Transcribed, Cataloged
+    assert rows["catalog-commands"]["lag_seconds"] is None
+    assert not rows["videos-aggregator"]["alive"]  # no consumer process runs here
     assert b"subscriber-positions" in page.content
+    assert b"<strong>down</strong>" in page.content
 
 
 # Parked messages -------------------------------------------------------------------------
@@ -269,5 +271,6 @@ def test_a_subscriber_of_no_known_component_counts_what_lies_ahead(staff, stored
 
     page = staff.get(reverse("admin:message_store_subscribers"))
 
-    rows = {row["subscriber_id"]: row for row in page.context["subscribers"]}
+    rows = {row["subscriber_id"]: row for row in page.context["other_positions"]}
     assert rows["someone-else"]["lag"] == 0
+    assert "videos-aggregator" not in rows  # a component's subscriber: in the first table
