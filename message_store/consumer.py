@@ -657,6 +657,7 @@ class Consumer:
         started = time.monotonic()
         self._busy = Busy(state.subscriber_id, message, started)
         try:
+            self.store.seen(message)
             with cancellable(state.slot.cancel):
                 handler(message, store=self.store)
         finally:

@@ -7,6 +7,12 @@ every successful write folds its message into the cached entity. Staleness is ca
 matters: a write whose expected version was wrong fails, the store drops the cached entity and
 raises `StaleEntityError`, and the consumer runs the handler again on fresh state.
 
+A handler that decides to write nothing learns of no conflict, though: another process may have
+written to the stream since (a consumer group's member copying a job's outcome into a video's
+stream that another member follows), and a stale "not yet" would end the process for good. So
+the consumer tells the cache of every message it is about to handle (`seen`): a stream's cached
+entities older than a message of that stream are dropped, and the handler fetches them afresh.
+
 Inside a transaction the store keeps what it fetches and writes in `PendingEntities`, on top of
 the cache: handlers later in the transaction see it, and only a commit makes it the cache's
 (a rollback drops it), so the cache never holds a message that was never committed.
@@ -68,6 +74,13 @@ class EntityCache:
         with self._lock:
             self._streams.pop(stream_name, None)
 
+    def seen(self, stream_name: str, position: int) -> None:
+        """The stream has a message at `position`: drop its cached entities that are older."""
+        with self._lock:
+            entities = self._streams.get(stream_name)
+            if entities and _drop_older(entities, position) and not entities:
+                del self._streams[stream_name]
+
     def entities(self, stream_name: str) -> Entities:
         """A copy of what is cached for the stream (empty when nothing is)."""
         with self._lock:
@@ -112,6 +125,11 @@ class PendingEntities:
         self._streams[stream_name] = {}
         self._cache.forget(stream_name)
 
+    def seen(self, stream_name: str, position: int) -> None:
+        if stream_name in self._streams:
+            _drop_older(self._streams[stream_name], position)
+        self._cache.seen(stream_name, position)
+
     def commit(self) -> None:
         """The transaction committed: what it saw and wrote is now the cache's."""
         for stream_name, entities in self._streams.items():
@@ -125,6 +143,14 @@ class PendingEntities:
         if stream_name not in self._streams:
             self._streams[stream_name] = self._cache.entities(stream_name)
         return self._streams[stream_name]
+
+
+def _drop_older(entities: Entities, position: int) -> bool:
+    """Drop the entities whose version is before `position`; True when some were dropped."""
+    older = [projection for projection, (_, version) in entities.items() if version < position]
+    for projection in older:
+        del entities[projection]
+    return bool(older)
 
 
 def _fold_written(entities: Entities, message: NewMessage, position: int) -> None:

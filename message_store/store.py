@@ -429,6 +429,11 @@ class MessageStore:
         entities.put(stream_name, projection, entity, version)
         return entity, version
 
+    def seen(self, message: Message) -> None:
+        """A handler is about to handle `message`: entities cached for its stream from before
+        it are out of date (another process wrote it) and are fetched again when asked for."""
+        self._entities().seen(message.stream_name, message.position)
+
     def _stale_or(self, conflict: VersionConflictError) -> VersionConflictError:
         """A conflict on a stream this process holds in its cache means the cached entity is
         out of date: drop it, and say so, so that the handler runs again on fresh state."""

@@ -121,6 +121,15 @@ def manage(args: list[str], env: dict[str, str]) -> None:
     _run([sys.executable, "manage.py", *args], cwd=ROOT, env=env)
 
 
+def manage_output(args: list[str], env: dict[str, str]) -> str:
+    """A management command's standard output, whatever its exit code (`status` exits 1 while a
+    subscriber is down, and says so in its output)."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    return done.stdout
+
+
 def _run(args: list[str], **kwargs) -> None:
     done = subprocess.run(args, capture_output=True, text=True, check=False, **kwargs)
     if done.returncode != 0:

@@ -87,7 +87,7 @@ def cluster(cluster_support, tmp_path):
                 log = logs / f"{worker.name}-{component}.log"
                 services.start_consumer(worker, component, GROUP, env, log)
         try:
-            yield Cluster(base, database, bucket, workers, logs)
+            yield Cluster(base, database, bucket, workers, logs, env)
         finally:
             for host in net.hosts.values():
                 host.stop()
@@ -95,8 +95,9 @@ def cluster(cluster_support, tmp_path):
 
 
 class Cluster:
-    def __init__(self, base, database, bucket, workers, logs) -> None:
+    def __init__(self, base, database, bucket, workers, logs, env) -> None:
         self.base = base
+        self.env = env
         self.database = database
         self.bucket = bucket
         self.workers = workers
@@ -111,6 +112,10 @@ class Cluster:
             status, _, body = client.get(f"/videos/{video_id}/status.json")
             found[video_id] = json.loads(body).get("status") if status == 200 else f"HTTP {status}"
         return found
+
+    def status(self) -> dict:
+        """What `manage.py status --json` says, asked from the test's own host."""
+        return json.loads(services.manage_output(["status", "--json"], self.env))
 
     def log_text(self) -> str:
         return "\n".join(
@@ -143,6 +148,19 @@ def test_videos_end_ready_across_hosts_when_a_worker_host_is_cut_off(cluster, cl
         raise AssertionError(f"{error}\n{cluster.log_text()}") from None
     took_over = time.monotonic() - cut_at
 
+    def healed():
+        report = cluster.status()
+        return report if report["ok"] else None
+
+    report = services.wait_for(healed, what="every slot alive on the remaining worker", timeout=60)
+    alive = {process["pid"] for process in report["processes"] if process["state"] == "alive"}
+    remaining = {process.pid for process in cluster.workers[1].processes}
+    assert alive, report
+    assert alive <= remaining, f"slots still held off the remaining worker: {report}"
+    grouped = [s for s in report["subscribers"] if s["component"] in ("transcode", "transcribe")]
+    assert len(grouped) == 4, grouped  # two slots each
+    assert all(subscriber["alive"] for subscriber in grouped), grouped
+
     with cluster.store() as store:
         jobs = store.execute(
             "SELECT message_store.category(stream_name), type, count(*) FROM message_store.messages"
@@ -160,7 +178,7 @@ def test_videos_end_ready_across_hosts_when_a_worker_host_is_cut_off(cluster, cl
         ("catalog", "Transcribed"): videos,
         ("catalog", "Cataloged"): videos,
     }, f"duplicate or missing jobs: {counts}"
-    keys = cluster.bucket.keys()
+    keys = cluster.bucket.object_keys()
     assert sum(key.endswith("/master.m3u8") for key in keys) == videos, keys
     assert sum(key.startswith("uploads/") for key in keys) == videos, keys
     print(f"the remaining worker finished the run {took_over:.1f} s after the cut")
