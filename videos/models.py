@@ -282,11 +282,11 @@ class SearchEntry(models.Model):
     """A listed (public, ready) video's search vector: its title (weight A), description (B) and
     transcript (C), with the `SEARCH_CONFIG` configuration.
 
-    Derived data of `Video`, kept by the database: a trigger (migration 0005_search_entries) writes a
-    video's entry in the same statement that makes it listed or changes its words, and removes
-    it in the statement that unlists it (a deleted row takes its entry along), whichever code
-    writes the row. Its own narrow table, with the vector kept in the row rather than out of
-    line (storage MAIN), so that what a search reads is what the planner counts, and so that
+    Derived data of `Video`, kept by the database: a trigger (migration 0005_search_entries)
+    writes a video's entry in the same statement that makes it listed or changes its words, and
+    removes it in the statement that unlists it (a deleted row takes its entry along), whichever
+    code writes the row. Its own narrow table, with the vector kept in the row rather than out
+    of line (storage MAIN), so that what a search reads is what the planner counts, and so that
     the rows every other page reads stay small.
     """
 
