@@ -69,6 +69,10 @@ class TransactionFailedError(MessageStoreError):
 class StoreUnavailableError(MessageStoreError, ConnectionError):
     """The database could not be reached; the operation may be retried."""
 
+    def outage(self) -> str:
+        """What is unavailable, in one line, as a consumer waiting it out says it."""
+        return f"database unavailable ({first_line(self)})"
+
 
 def first_line(error: BaseException) -> str:
     """An error in one line (psycopg's connection errors take two, and some a traceback's)."""

@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 import psycopg
 
 from message_store import queries
-from message_store.errors import SCHEMA_HINT, first_line
+from message_store.errors import SCHEMA_HINT, StoreUnavailableError, first_line
 from message_store.runtime import store_conninfo
 
 logger = logging.getLogger(__name__)
@@ -71,7 +71,7 @@ class Outage:
             self._wait_while_refused(reason, also)
             return
         delay = min(FIRST_DELAY_SECONDS * 2 ** (self._failures - 1), self._max_delay)
-        self._say(f"database unavailable ({first_line(error)}); retrying", f"in {delay:.1f} s")
+        self._say(f"{_unavailable(error)}; retrying", f"in {delay:.1f} s")
         self._stopping.wait(delay)
 
     def over(self) -> bool:
@@ -122,3 +122,11 @@ class Outage:
             except psycopg.Error as error:
                 return f"{name} unreachable: {first_line(error)}"
         return None
+
+
+def _unavailable(error: BaseException) -> str:
+    """What a failed call says is unavailable: the database, or what the error names (the media
+    storage, say), which the probes cannot see."""
+    if isinstance(error, StoreUnavailableError):
+        return error.outage()
+    return f"database unavailable ({first_line(error)})"

@@ -87,6 +87,9 @@ class StorageUnavailable(StoreUnavailableError):
         super().__init__(f"media storage unavailable: {reason}")
         self.reason = reason
 
+    def outage(self) -> str:
+        return str(self)
+
 
 def check() -> None:
     """Raise StorageUnavailable unless the media storage can be written (the bucket exists

@@ -77,11 +77,17 @@ def test_a_job_caught_by_an_outage_runs_when_the_bucket_is_back(
 
     store.write(controls.transcode_example())
     wait_until(
-        lambda: transcode.log_text().count("the bucket 'media' does not exist") >= 2,
+        lambda: (
+            "media storage unavailable: the bucket 'media' does not exist; retrying"
+            in transcode.log_text()
+        ),
         timeout=30,
-        what="retries",
+        what="the outage said (once: the retries back off in silence)",
         details=processes.logs,
     )
+    time.sleep(1.5)  # a few retries
+    assert transcode.log_text().count("the bucket 'media' does not exist") == 1
+    assert "database unavailable" not in transcode.log_text()
     assert list(store.read_stream(entity_stream(controls.TRANSCODE_ID))) == []
     assert parked() == []
 
