@@ -7,16 +7,22 @@ relies on the static ffmpeg that ships inside the ``imageio-ffmpeg`` wheel. That
 Every failure is turned into :class:`MediaError` with a message a person can act on, because
 these messages end up in events and on the video's page: they never name a file or a path (the
 full diagnostics go to the log). Long runs can be cancelled through a `threading.Event`: ffmpeg
-is then killed within a fraction of a second and :class:`JobCancelled` is raised.
+is then killed within a fraction of a second and :class:`JobCancelled` is raised. Every ffmpeg
+is started by :func:`start`, which ties it to the process that started it: a consumer killed
+with SIGKILL (the OOM killer, a lost host's supervisor) takes its encoder along instead of
+leaving it to burn CPU beside the job's rerun.
 """
 
 from __future__ import annotations
 
+import ctypes
 import functools
 import logging
 import os
 import re
+import signal
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -122,12 +128,49 @@ def probe(path: Path) -> VideoInfo:
     return VideoInfo(duration_seconds=duration, width=width, height=height, has_audio=has_audio)
 
 
+def start(args: list[str], **popen: object) -> subprocess.Popen:
+    """Start ffmpeg with `args` (after the binary); on Linux the kernel kills it when the
+    thread that started it ends, so that it never outlives a killed consumer."""
+    return subprocess.Popen([ffmpeg_exe(), *args], preexec_fn=_dying_with(os.getpid()), **popen)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+@functools.cache
+def _prctl():
+    """Linux's prctl, looked up once (the forked child only makes the call), or None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+
+def _dying_with(parent: int):
+    """A pre-exec hook asking for SIGKILL when `parent` dies, or None without prctl."""
+    prctl = _prctl()
+    if prctl is None:
+        return None
+
+    def hook() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the parent died before the call: nobody would kill us
+            os._exit(1)
+
+    return hook
+
+
 def _execute(
     args: list[str], *, timeout: float, cancel: threading.Event | None = None
 ) -> tuple[int, str]:
     """Run ffmpeg to completion, polling ``cancel``; returns (exit code, stderr text)."""
-    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = start(
+        ["-hide_banner", "-nostdin", "-y", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + timeout
     with process:
         while True:

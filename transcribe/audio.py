@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from transcode.ffmpeg import JobCancelled, MediaError, ffmpeg_exe, readable_reason, stop
+from transcode import ffmpeg
+from transcode.ffmpeg import JobCancelled, MediaError, readable_reason, stop
 
 SAMPLE_RATE = 16_000
 WINDOW_SECONDS = 120.0
@@ -53,8 +54,8 @@ def windows(
     window = round(window_seconds * SAMPLE_RATE)
     search = min(round(CUT_SEARCH_SECONDS * SAMPLE_RATE), window // 2)
     with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen(
-            [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(source),
+        process = ffmpeg.start(
+            ["-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(source),
              "-map", "0:a:0", "-vn", "-sn", "-dn", "-ac", "1", "-ar", str(SAMPLE_RATE),
              "-f", "f32le", "-"],
             stdout=subprocess.PIPE,
