@@ -179,10 +179,11 @@ class Video(models.Model):
 
     @property
     def duration_display(self) -> str:
-        """`m:ss` or `h:mm:ss`; empty when unknown."""
+        """`m:ss` or `h:mm:ss`, whole seconds down as players count them (3.9 s is 0:03, as the
+        player beside it says); empty when unknown."""
         if self.duration_seconds is None:
             return ""
-        return clock(round(self.duration_seconds))
+        return clock(self.duration_seconds)
 
     @property
     def video_url(self) -> str:
