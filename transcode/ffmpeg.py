@@ -93,8 +93,23 @@ def run_ffmpeg(
     return stderr
 
 
+_PLAIN_REASONS = (
+    ("moov atom not found", "the file is incomplete, its index is missing (was it cut short?)"),
+    ("received no packets", "no picture or sound in it could be decoded (is it damaged?)"),
+    ("Nothing was written into output file", "no picture or sound in it could be decoded"),
+    ("Invalid data found when processing input", "the file is damaged or in an unknown format"),
+)
+"""ffmpeg's words for the failures people meet most (a truncated or damaged upload), and what
+they mean to the uploader; ffmpeg's own lines go to the log."""
+
+
 def readable_reason(stderr: str) -> str:
-    """ffmpeg's last meaningful line, without its context prefixes and without any paths."""
+    """What went wrong, for the uploader: a plain reason for the failures people meet most,
+    else ffmpeg's last meaningful line without its context prefixes and without any paths."""
+    tail = _stderr_tail(stderr)
+    for words, reason in _PLAIN_REASONS:
+        if words in tail:
+            return reason
     line = _stderr_tail(stderr, 1)
     return _PATH_RE.sub("the file", _CONTEXT_RE.sub("", line)).strip() or "no diagnostic output"
 
