@@ -25,6 +25,9 @@ def status(*args: str, env: dict[str, str]) -> tuple[int, dict]:
     return completed.returncode, {**json.loads(completed.stdout), "stderr": completed.stderr}
 
 
+PROCESS_COLUMNS = ["component", "process", "subscribers", "handled", "metrics_port"]
+
+
 @pytest.mark.slow
 def test_status_says_who_is_alive_how_far_behind_and_fails_when_one_is_down(
     store: MessageStore, store_env: dict[str, str], consumer_processes: ConsumerProcesses
@@ -36,9 +39,12 @@ def test_status_says_who_is_alive_how_far_behind_and_fails_when_one_is_down(
     code, alive = status(env=store_env)
 
     assert text.returncode == 0, text.stderr
-    header, line = text.stdout.splitlines()
+    header, line, _, process_header, process_line = text.stdout.splitlines()
     assert header.split()[:5] == ["component", "subscriber", "slot", "position", "lag"]
     assert line.split()[:8] == ["transcode", "transcode", "-", str(last), "0", "-", "alive", "1"]
+    assert process_header.split() == PROCESS_COLUMNS
+    assert process_line.split()[0] == "transcode"
+    assert process_line.split()[1].endswith(f":{consumer.pid}")
     assert code == 0
     assert alive["ok"] is True
     [subscriber] = alive["subscribers"]

@@ -2,9 +2,11 @@
 
 Each line: component, subscriber, slot, stored position, lag in messages and in seconds (the age
 of the oldest message not yet handled), alive or down (from the processes' heartbeats), parked
-messages, and the message in hand. Exits 1 when a subscriber is down or lags past `--max-lag` /
-`--max-lag-seconds`, naming each problem on stderr; `--json` prints everything, the processes
-too, as one JSON object.
+messages, and the message in hand; then one line per live process: where it runs, how many
+subscribers it runs, how many messages it handled, and its metrics port (its `/metrics` and
+`/healthz`). Exits 1 when a subscriber is down or lags past `--max-lag` / `--max-lag-seconds`,
+naming each problem on stderr; `--json` prints everything, the processes too, as one JSON
+object.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from config.components import COMPONENTS
 from message_store.errors import MessageStoreError, first_line
-from message_store.status import Status, SubscriberStatus, current
+from message_store.status import ProcessStatus, Status, SubscriberStatus, current
 
 COLUMNS = ("component", "subscriber", "slot", "position", "lag", "lag_s", "alive", "parked", "busy")
+PROCESS_COLUMNS = ("component", "process", "subscribers", "handled", "metrics_port")
 
 
 class Command(BaseCommand):
@@ -51,7 +54,13 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(json.dumps(_as_data(status, problems), indent=2, default=str))
         else:
-            self.stdout.write(_table([_row(subscriber) for subscriber in status.subscribers]))
+            self.stdout.write(
+                _table(COLUMNS, [_row(subscriber) for subscriber in status.subscribers])
+            )
+            live = [process for process in status.processes if process.alive]
+            if live:
+                self.stdout.write("")
+                self.stdout.write(_table(PROCESS_COLUMNS, [_process_row(p) for p in live]))
         if problems:
             for problem in problems:
                 self.stderr.write(problem)
@@ -73,11 +82,21 @@ def _row(subscriber: SubscriberStatus) -> tuple[str, ...]:
     )
 
 
-def _table(rows: list[tuple[str, ...]]) -> str:
-    widths = [max(len(row[i]) for row in [COLUMNS, *rows]) for i in range(len(COLUMNS))]
+def _process_row(process: ProcessStatus) -> tuple[str, ...]:
+    return (
+        process.component,
+        process.where,
+        str(len(process.subscriber_ids)),
+        str(process.handled),
+        "-" if process.metrics_port is None else str(process.metrics_port),
+    )
+
+
+def _table(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(row[i]) for row in [columns, *rows]) for i in range(len(columns))]
     return "\n".join(
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
-        for row in [COLUMNS, *rows]
+        for row in [columns, *rows]
     )
 
 
