@@ -71,7 +71,9 @@ def test_sigterm_cancels_a_long_job_and_leaves_its_message_for_next_time(
         make_spoken_clip(media_root / SOURCE_URI, SENTENCE, seconds=30, size=(1280, 720))
         command = stored(store, transcode_command_example(1001, uri=SOURCE_URI))
     else:
-        make_spoken_clip(media_root / SOURCE_URI, f"{STORY} {STORY}", size=(320, 180))
+        # Long enough (about 150 s of speech, 10 s or more of work) to be in hand at the
+        # heartbeat after the one the consumer starts with (`HEARTBEAT_SECONDS` later).
+        make_spoken_clip(media_root / SOURCE_URI, " ".join([STORY] * 4), size=(320, 180))
         command = stored(store, transcribe_controls.transcribe_example(uri=SOURCE_URI))
     env = {"TMPDIR": str(scratch)}
     consumer = consumer_processes.start(component, env=env)

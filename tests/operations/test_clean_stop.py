@@ -33,7 +33,8 @@ def test_ctrl_c_stops_every_process_without_sigkill(
     store: MessageStore, store_env: dict[str, str], media_root: Path, tmp_path: Path
 ) -> None:
     (media_root / "uploads").mkdir()
-    make_spoken_clip(media_root / SOURCE_URI, f"{STORY} {STORY}", size=(640, 360))
+    # Long enough (about 150 s of speech) for both jobs to be in hand at a heartbeat.
+    make_spoken_clip(media_root / SOURCE_URI, " ".join([STORY] * 4), size=(640, 360))
     commands = [
         stored(store, transcode_command_example(1002, uri=SOURCE_URI)),
         stored(store, transcribe_controls.transcribe_example(uri=SOURCE_URI)),
