@@ -17,8 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from transcode import ffmpeg
-from transcode.ffmpeg import JobCancelled, MediaError, readable_reason, stop
+from transcode.ffmpeg import JobCancelled, MediaError, readable_reason, start, stop
 
 SAMPLE_RATE = 16_000
 WINDOW_SECONDS = 120.0
@@ -54,7 +53,7 @@ def windows(
     window = round(window_seconds * SAMPLE_RATE)
     search = min(round(CUT_SEARCH_SECONDS * SAMPLE_RATE), window // 2)
     with tempfile.TemporaryFile() as errors:
-        process = ffmpeg.start(
+        process = start(
             ["-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(source),
              "-map", "0:a:0", "-vn", "-sn", "-dn", "-ac", "1", "-ar", str(SAMPLE_RATE),
              "-f", "f32le", "-"],

@@ -15,7 +15,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -23,6 +22,8 @@ from pathlib import Path
 import psycopg
 
 from tests.cluster.network import Host
+from tests.consumers import processes
+from tests.consumers.controls import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 PG_USER = "pgserver"
@@ -90,7 +91,9 @@ def start_s3(host: Host, log: Path) -> str:
         log=log,
     )
     endpoint = f"http://{host.address}:{port}"
-    wait_for(lambda: _answers(endpoint), what=f"S3 server at {endpoint}", log=log)
+    wait_until(
+        lambda: _answers(endpoint), timeout=60, what=f"S3 server at {endpoint}", details=_tail(log)
+    )
     return endpoint
 
 
@@ -103,7 +106,9 @@ def start_web(host: Host, env: dict[str, str], log: Path) -> str:
         env=env, log=log, cwd=ROOT,
     )  # fmt: skip
     base = f"http://{host.address}:{port}"
-    wait_for(lambda: _answers(f"{base}/healthz"), what=f"web at {base}", log=log)
+    wait_until(
+        lambda: _answers(f"{base}/healthz"), timeout=60, what=f"web at {base}", details=_tail(log)
+    )
     return base
 
 
@@ -118,16 +123,9 @@ def start_consumer(host: Host, component: str, args: list[str], env: dict[str, s
 
 def manage(args: list[str], env: dict[str, str]) -> None:
     """A management command run from the test's own host (it reaches the others by address)."""
-    _run([sys.executable, "manage.py", *args], cwd=ROOT, env=env)
-
-
-def manage_output(args: list[str], env: dict[str, str]) -> str:
-    """A management command's standard output, whatever its exit code (`status` exits 1 while a
-    subscriber is down, and says so in its output)."""
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    return done.stdout
+    done = processes.manage(*args, env=env)
+    if done.returncode != 0:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
 
 
 def _run(args: list[str], **kwargs) -> None:
@@ -136,15 +134,9 @@ def _run(args: list[str], **kwargs) -> None:
         raise RuntimeError(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
 
 
-def wait_for(check, *, what: str, timeout: float = 60, log: Path | None = None):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.2)
-    details = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
-    raise AssertionError(f"timed out waiting for {what}\n{details}")
+def _tail(log: Path):
+    """What a failed wait shows: the end of the service's log."""
+    return lambda: log.read_text(errors="replace")[-3000:] if log.exists() else ""
 
 
 def _answers(url: str) -> bool:

@@ -21,6 +21,8 @@ import pytest
 
 from tests.cluster import network, services
 from tests.cluster.client import SiteClient
+from tests.consumers import processes
+from tests.consumers.controls import wait_until
 from tests.media_factory import make_spoken_clip
 from tests.object_storage import ACCESS_KEY, REGION, SECRET_KEY, S3Bucket
 
@@ -115,7 +117,8 @@ class Cluster:
 
     def status(self) -> dict:
         """What `manage.py status --json` says, asked from the test's own host."""
-        return json.loads(services.manage_output(["status", "--json"], self.env))
+        # Its exit code says whether a subscriber is down: the output says it too.
+        return json.loads(processes.manage("status", "--json", env=self.env).stdout)
 
     def log_text(self) -> str:
         return "\n".join(
@@ -133,7 +136,7 @@ def test_videos_end_ready_across_hosts_when_a_worker_host_is_cut_off(cluster, cl
         statuses = cluster.statuses(client, video_ids)
         return [video for video, status in statuses.items() if status == "cataloged"]
 
-    services.wait_for(first_ready, what="a first ready video", timeout=240)
+    wait_until(first_ready, timeout=240, interval=0.2, what="a first ready video")
     cut_at = time.monotonic()
     cluster.workers[0].cut_off()
 
@@ -143,7 +146,7 @@ def test_videos_end_ready_across_hosts_when_a_worker_host_is_cut_off(cluster, cl
         return all(status == "cataloged" for status in statuses.values())
 
     try:
-        services.wait_for(all_ready, what="every video ready", timeout=300)
+        wait_until(all_ready, timeout=300, interval=0.2, what="every video ready")
     except AssertionError as error:
         raise AssertionError(f"{error}\n{cluster.log_text()}") from None
     took_over = time.monotonic() - cut_at
@@ -152,7 +155,9 @@ def test_videos_end_ready_across_hosts_when_a_worker_host_is_cut_off(cluster, cl
         report = cluster.status()
         return report if report["ok"] else None
 
-    report = services.wait_for(healed, what="every slot alive on the remaining worker", timeout=60)
+    report = wait_until(
+        healed, timeout=60, interval=0.2, what="every slot alive on the remaining worker"
+    )
     alive = {process["pid"] for process in report["processes"] if process["state"] == "alive"}
     remaining = {process.pid for process in cluster.workers[1].processes}
     assert alive, report

@@ -8,11 +8,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
+
+from tests.consumers.controls import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,15 +34,6 @@ def ffmpeg_pids(marker: str) -> list[int]:
         if is_ffmpeg and marker.encode() in cmdline and state != "Z":
             found.append(int(entry.name))
     return found
-
-
-def wait_for(predicate, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return predicate()
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel's prctl is Linux's")
@@ -68,11 +60,16 @@ def test_a_killed_process_takes_its_ffmpeg_along(how: str, tmp_path: Path) -> No
         [sys.executable, "-c", job], cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}
     )
     try:
-        assert wait_for(lambda: ffmpeg_pids(marker), timeout=30), "ffmpeg did not start"
+        wait_until(lambda: ffmpeg_pids(marker), timeout=30, what="ffmpeg to start")
         parent.send_signal(signal.SIGKILL)
         parent.wait(10)
 
-        assert wait_for(lambda: not ffmpeg_pids(marker), timeout=5), ffmpeg_pids(marker)
+        wait_until(
+            lambda: not ffmpeg_pids(marker),
+            timeout=5,
+            what="ffmpeg to die with its parent",
+            details=lambda: str(ffmpeg_pids(marker)),
+        )
     finally:
         for pid in ffmpeg_pids(marker):
             os.kill(pid, signal.SIGKILL)
