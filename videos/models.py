@@ -140,11 +140,6 @@ class Video(models.Model):
     def is_private(self) -> bool:
         return self.visibility == self.Visibility.PRIVATE
 
-    @property
-    def is_listed(self) -> bool:
-        """Shown in lists and search: public and ready."""
-        return self.visibility == self.Visibility.PUBLIC and self.is_ready
-
     def is_managed_by(self, user) -> bool:
         """The owner and staff may edit, hide and delete the video."""
         if not user.is_authenticated:
