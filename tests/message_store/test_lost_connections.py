@@ -29,9 +29,11 @@ def test_the_first_call_after_the_connections_died_succeeds(store: MessageStore,
             thread.start()
         for thread in threads:
             thread.join(10)
+        # The timeout makes the server wait until each backend has gone (and sent its farewell):
+        # without it the client's next call can race a backend still on its way out.
         with connect() as admin:
             killed = admin.execute(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
                 "WHERE application_name = 'video-catalog-test-pool' AND pid <> pg_backend_pid()"
             ).fetchone()[0]
         assert killed == 3
