@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,6 +63,12 @@ def browser(monkeypatch):
         )
         yield launched
         launched.close()
+        # While Playwright's sync API runs, this thread has a running asyncio loop, so Django's
+        # connection handler (asgiref's thread-critical Local) keeps the connections the test
+        # opens per contextvars context, not per thread: the teardown that drops the test
+        # databases, after the loop has stopped, never sees them ("is being accessed by other
+        # users"). Close them here, while they are still the current ones.
+        connections.close_all()
 
 
 @pytest.fixture
