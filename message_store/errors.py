@@ -71,7 +71,12 @@ class StoreUnavailableError(MessageStoreError, ConnectionError):
 
     def outage(self) -> str:
         """What is unavailable, in one line, as a consumer waiting it out says it."""
-        return f"database unavailable ({first_line(self)})"
+        return database_unavailable(self)
+
+
+def database_unavailable(error: BaseException) -> str:
+    """The line a consumer waiting out a lost database says."""
+    return f"database unavailable ({first_line(error)})"
 
 
 def first_line(error: BaseException) -> str:

@@ -22,7 +22,12 @@ from collections.abc import Callable, Sequence
 import psycopg
 
 from message_store import queries
-from message_store.errors import SCHEMA_HINT, StoreUnavailableError, first_line
+from message_store.errors import (
+    SCHEMA_HINT,
+    StoreUnavailableError,
+    database_unavailable,
+    first_line,
+)
 from message_store.runtime import store_conninfo
 
 logger = logging.getLogger(__name__)
@@ -129,4 +134,4 @@ def _unavailable(error: BaseException) -> str:
     storage, say), which the probes cannot see."""
     if isinstance(error, StoreUnavailableError):
         return error.outage()
-    return f"database unavailable ({first_line(error)})"
+    return database_unavailable(error)
