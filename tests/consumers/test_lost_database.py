@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from catalog.messages import entity_stream
+from message_store import queries
 from message_store.consumer import Consumer
 from message_store.errors import StoreUnavailableError
 from message_store.store import MessageStore
@@ -36,6 +37,16 @@ def terminate_backends(store: MessageStore) -> int:
     return sum(1 for (terminated,) in rows if terminated)
 
 
+def listening(store: MessageStore) -> bool:
+    """Whether the consumer process has its notification listener connected."""
+    with store.connection() as connection:
+        return connection.execute(
+            "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE application_name = %s"
+            " AND query = %s)",
+            (APPLICATION_NAME, queries.LISTEN),
+        ).fetchone()[0]
+
+
 def named(url: str) -> str:
     return f"{url}{'&' if '?' in url else '?'}application_name={APPLICATION_NAME}"
 
@@ -57,9 +68,19 @@ def test_reconnects_and_keeps_handling(
         timeout=30,
         what="the first video to start",
     )
-    wait_until(lambda: "starts after position" in consumer.log_text(), timeout=10)
+    # Cut only once the listener is connected: connections opened after the cut never fail,
+    # and the pool replaces the dead ones before use, so there would be no outage to see.
+    wait_until(lambda: listening(store), timeout=10, what="the consumer to listen")
 
     assert terminate_backends(store) >= 2  # at least the listener and a pooled connection
+    # The pool replaces its dead connections before use, so the consumer notices the cut when
+    # it next listens: wait for that, so that the second command comes after the outage.
+    wait_until(
+        lambda: "database unavailable" in consumer.log_text(),
+        timeout=15,
+        what="the consumer to notice the cut",
+        details=consumer.log_text,
+    )
 
     command = stored(store, catalog.catalog_example(second, n=2))
     wait_until(
